@@ -1,0 +1,94 @@
+"""The pasted input as the engine sees it: raw lines for quoting, a skeleton for matching."""
+from __future__ import annotations
+
+import bisect
+import codecs
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from .errors import InputError
+from .normalize import clean_line, skeleton
+
+MAX_INPUT_BYTES = 100 * 1024 * 1024
+MAX_LINE_CHARS = 8192  # longer lines are hard-wrapped so per-line work stays bounded
+
+
+def decode_bytes(data: bytes) -> str:
+    """Decode pasted or uploaded bytes as text, or raise InputError saying why not.
+
+    >>> decode_bytes(b"caf\\xc3\\xa9")
+    'café'
+    >>> decode_bytes(b"caf\\xe9 latin-1")
+    'café latin-1'
+    """
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputError(
+            f"input is {len(data) / 1e6:.0f} MB; the limit is {MAX_INPUT_BYTES // 2**20} MB. "
+            "Cut the log to the minutes around one failed call."
+        )
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace")
+    sample = data[:65536]
+    if sample.count(b"\x00") > max(8, len(sample) // 100):
+        raise InputError("input looks binary (NUL bytes), not text; paste or attach a text log")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # cp1252 covers Windows copies of logs; it maps every byte but a few, which become U+FFFD.
+        return data.decode("cp1252", errors="replace")
+
+
+def _split_lines(text: str) -> list[str]:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if any(len(line) > MAX_LINE_CHARS for line in lines):
+        wrapped: list[str] = []
+        for line in lines:
+            for start in range(0, max(len(line), 1), MAX_LINE_CHARS):
+                wrapped.append(line[start : start + MAX_LINE_CHARS])
+        lines = wrapped
+    return lines
+
+
+@dataclass
+class Document:
+    """Lines of the input with their skeleton; line numbers are 1-based for users."""
+
+    lines: list[str]
+    skeleton: str
+    _newlines: list[int] = field(repr=False)
+    _clean: dict[int, str] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_text(cls, text: str) -> Document:
+        lines = _split_lines(text)
+        sk = skeleton("\n".join(lines))
+        return cls(lines=lines, skeleton=sk, _newlines=_find_all(sk, "\n"))
+
+    def line_index(self, offset: int) -> int:
+        """0-based line index of a skeleton offset."""
+        return bisect.bisect_left(self._newlines, offset)
+
+    def skeleton_line(self, index: int) -> str:
+        start = self._newlines[index - 1] + 1 if index > 0 else 0
+        end = self._newlines[index] if index < len(self._newlines) else len(self.skeleton)
+        return self.skeleton[start:end]
+
+    def clean(self, index: int) -> str:
+        cached = self._clean.get(index)
+        if cached is None:
+            cached = self._clean[index] = clean_line(self.lines[index])
+        return cached
+
+    @cached_property
+    def is_blank(self) -> bool:
+        return not self.skeleton.strip()
+
+
+def _find_all(text: str, needle: str) -> list[int]:
+    out: list[int] = []
+    pos = text.find(needle)
+    while pos != -1:
+        out.append(pos)
+        pos = text.find(needle, pos + 1)
+    return out

@@ -1,0 +1,148 @@
+"""The data model: knowledge-base entries, their signals, and what a diagnosis returns."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class SignalKind(StrEnum):
+    LITERAL = "literal"
+    PATTERN = "pattern"
+    PHRASE = "phrase"
+    FACT = "fact"
+    XCONFIG = "xconfig"
+    SIP_CODE = "sip_code"
+    RECORD = "record"
+
+
+@dataclass(frozen=True)
+class XconfigSpec:
+    setting: str                      # matched against the end of the setting path, case-insensitive
+    values: tuple[str, ...] = ()      # fires when the value is one of these
+    expect: tuple[str, ...] = ()      # fires when the value is none of these
+    zone_types: tuple[str, ...] = ()  # restrict to zones of these types
+
+
+@dataclass(frozen=True)
+class Signal:
+    name: str
+    kind: SignalKind
+    weight: float
+    source_line: int | None = None
+    literals: tuple[str, ...] = ()    # as written, for display
+    skeletons: tuple[str, ...] = ()   # literal or anchor skeletons, for the prefilter
+    pattern: Any = None               # compiled RE2 pattern
+    pattern_text: str = ""
+    phrases: tuple[str, ...] = ()
+    fact: str = ""
+    fact_values: tuple[str, ...] = ()
+    xconfig: XconfigSpec | None = None
+    sip_codes: tuple[int, ...] = ()
+    record: tuple[tuple[str, str], ...] = ()  # (key skeleton, value skeleton)
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Step:
+    text: str
+    inferred: bool = False
+
+
+@dataclass(frozen=True)
+class Reference:
+    title: str
+    url: str = ""
+    seed_lines: str = ""
+
+
+@dataclass(frozen=True)
+class Distinction:
+    other_id: str
+    by: str
+
+
+@dataclass
+class Entry:
+    id: str
+    kind: str                        # problem | howto
+    title: str
+    section: str
+    summary: str
+    path: str
+    status: str = "stable"
+    applies_to: tuple[str, ...] = ()
+    cause: str = ""
+    symptoms: tuple[str, ...] = ()
+    questions: tuple[str, ...] = ()
+    signals: dict[str, Signal] = field(default_factory=dict)
+    condition: Any = None            # conditions.Condition
+    exclusions: dict[str, Signal] = field(default_factory=dict)
+    distinguish: tuple[Distinction, ...] = ()
+    steps: tuple[Step, ...] = ()     # resolution steps (problem) or how-to steps
+    verify: tuple[str, ...] = ()
+    related: dict[str, list[Any]] = field(default_factory=dict)
+    references: tuple[Reference, ...] = ()
+    prior: float = 0.0
+    positive_examples: tuple[str, ...] = ()
+    negative_examples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One reason an entry was chosen: which signal fired, on which line, with what values."""
+
+    signal: str
+    kind: str
+    line: int | None                 # 1-based line number in the input, None for whole-message facts
+    quote: str                       # the raw line (trimmed) or a short description
+    values: dict[str, str] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"signal": self.signal, "kind": self.kind, "line": self.line, "quote": self.quote}
+        if self.values:
+            out["values"] = dict(self.values)
+        return out
+
+
+@dataclass
+class Diagnosis:
+    entry: Entry
+    confidence: float
+    evidence: list[Evidence]
+    ambiguous_with: list[tuple[str, str]] = field(default_factory=list)  # (other id, what would decide)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.entry.id,
+            "title": self.entry.title,
+            "kind": self.entry.kind,
+            "section": self.entry.section,
+            "confidence": round(self.confidence, 3),
+            "evidence": [e.as_dict() for e in self.evidence],
+            "ambiguous_with": [{"id": i, "decided_by": by} for i, by in self.ambiguous_with],
+        }
+
+
+class Outcome(StrEnum):
+    MATCH = "match"            # at least one diagnosis
+    NO_MATCH = "no_match"      # read fine, nothing documented found
+    EMPTY = "empty"            # nothing to read
+    UNREADABLE = "unreadable"  # could not be read as text
+
+
+@dataclass
+class Report:
+    outcome: Outcome
+    diagnoses: list[Diagnosis]
+    message: str = ""                # for EMPTY / UNREADABLE, what was wrong
+    line_count: int = 0
+    evidence_kinds: tuple[str, ...] = ()   # what the parsers recognised in the input
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "outcome": str(self.outcome),
+            "message": self.message,
+            "evidence_kinds": list(self.evidence_kinds),
+            "matches": [d.as_dict() for d in self.diagnoses],
+        }

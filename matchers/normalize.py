@@ -1,0 +1,98 @@
+"""Text normalisation that survives OCR damage.
+
+Two forms are derived from every line, and the raw line is always kept for quoting:
+
+* the *skeleton*: lower case, whitespace and quotes removed, OCR-confusable characters folded
+  (``1 i I | !`` -> ``l``, ``0 O`` -> ``o``, ``5 S`` -> ``s``, ``£`` -> ``f``). Literals are compared
+  in this form, so both sides are folded alike.
+
+  >>> skeleton('Dst- port "5O62" Detail="TCP Connectlon Failed"')
+  'dst-portso62detalltcpconnectlonfalled'
+  >>> skeleton('Dst-port="5062" Detail="TCP Connection Failed"')
+  'dst-portso62detalltcpconnectlonfalled'
+
+* the *clean* line: lower case, whitespace squeezed, digit/letter confusions repaired from context.
+
+  >>> clean_line('3l9  12.4l31  Alert (Level: Fatal, Description: Unknown ca)  Hel1o')
+  '319 12.4131 alert (level: fatal, description: unknown ca) hello'
+  >>> clean_line('2017-09-22T711:11:19.000 amer-expressway0l')
+  '2017-09-22t11:11:19.000 amer-expressway01'
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_FOLD = {
+    "1": "l", "i": "l", "|": "l", "!": "l", "í": "l", "ì": "l",
+    "0": "o", "ø": "o", "ó": "o",
+    "5": "s",
+    "£": "f", "ƒ": "f",
+    "€": "e",
+    "–": "-", "—": "-", "‐": "-", "‑": "-",
+}
+_DELETE = "=: \t\r\f\v\"'`“”‘’„«»\u00a0\u200b"
+
+
+def _build_skeleton_table() -> dict[int, str | None]:
+    table: dict[int, str | None] = {}
+    for c in range(ord("A"), ord("Z") + 1):
+        table[c] = chr(c).lower()
+    for src, dst in _FOLD.items():
+        table[ord(src)] = dst
+        table[ord(src.upper())] = dst
+    table[ord("I")] = "l"
+    table[ord("O")] = "o"
+    table[ord("S")] = "s"
+    for ch in _DELETE:
+        table[ord(ch)] = None
+    return table
+
+
+SKELETON_TABLE = _build_skeleton_table()
+
+
+def to_nfkc(text: str) -> str:
+    """Fold full-width and compatibility characters (common in OCR of CJK pages)."""
+    return text if text.isascii() else unicodedata.normalize("NFKC", text)
+
+
+def skeleton(text: str) -> str:
+    """The OCR-tolerant comparison form of `text` (newlines are kept, so lines stay aligned)."""
+    return to_nfkc(text).translate(SKELETON_TABLE)
+
+
+_WS = re.compile(r"[ \t\r\f\v\u00a0]+")
+_DIGIT_L = re.compile(r"(?<=\d)[lI|](?=[\d.:])|(?<=[\d.:])[lI|](?=\d)")
+_DIGIT_O = re.compile(r"(?<=\d)[oO](?=\d)|(?<=[\d.:])[oO](?=\d)|(?<=\d)[oO](?=[.:]\d)")
+_LETTER_1 = re.compile(r"(?<=[a-z])1(?=[a-z])|(?<=[A-Z])1(?=[a-z])")
+_LETTER_0 = re.compile(r"(?<=[a-zA-Z])0(?=[a-z])")
+_T7 = re.compile(r"(\d{4}-\d\d-\d\d[Tt])7(?=\d\d:\d\d)")
+_HOST_0L = re.compile(r"(?<=[a-z])0l\b")
+_POUND = re.compile(r"£")
+
+
+def clean_line(line: str) -> str:
+    """Lower-cased, whitespace-squeezed line with context-repaired OCR confusions."""
+    text = to_nfkc(line)
+    text = _T7.sub(r"\1", text)
+    text = _POUND.sub("f", text)
+    text = _HOST_0L.sub("01", text)
+    text = _DIGIT_L.sub("1", text)
+    text = _DIGIT_O.sub("0", text)
+    text = _LETTER_1.sub("l", text)
+    text = _LETTER_0.sub("o", text)
+    text = _WS.sub(" ", text).strip()
+    return text.lower()
+
+
+_WORD = re.compile(r"[a-z0-9][a-z0-9._@%-]*[a-z0-9]|[a-z0-9]")
+
+
+def words(text: str) -> list[str]:
+    """Lower-case word tokens of already-cleaned text.
+
+    >>> words("why 603 decline? expe->expc")
+    ['why', '603', 'decline', 'expe', 'expc']
+    """
+    return _WORD.findall(text.replace("->", " "))

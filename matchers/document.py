@@ -11,6 +11,13 @@ from .normalize import clean_line, skeleton
 
 MAX_INPUT_BYTES = 100 * 1024 * 1024
 MAX_LINE_CHARS = 8192  # longer lines are hard-wrapped so per-line work stays bounded
+_ARCHIVES = (
+    (b"\x1f\x8b", "gzip file"), (b"PK\x03\x04", "zip archive"), (b"BZh", "bzip2 file"),
+    (b"\xfd7zXZ", "xz file"), (b"\x89PNG", "PNG image"), (b"\xff\xd8\xff", "JPEG image"),
+    (b"%PDF", "PDF document"), (b"\xd4\xc3\xb2\xa1", "packet capture"), (b"\xa1\xb2\xc3\xd4", "packet capture"),
+    (b"\x0a\x0d\x0d\x0a", "packet capture (pcapng)"),
+)
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
 
 
 def decode_bytes(data: bytes) -> str:
@@ -28,9 +35,13 @@ def decode_bytes(data: bytes) -> str:
         )
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16", errors="replace")
+    for magic, what in _ARCHIVES:
+        if data.startswith(magic):
+            raise InputError(f"input is a {what}, not text; unpack it and give the log files inside")
     sample = data[:65536]
-    if sample.count(b"\x00") > max(8, len(sample) // 100):
-        raise InputError("input looks binary (NUL bytes), not text; paste or attach a text log")
+    controls = sum(sample.count(bytes([b])) for b in _CONTROL_BYTES)
+    if sample.count(b"\x00") > 8 or controls > max(8, len(sample) // 20):
+        raise InputError("input looks binary, not text; paste or attach a text log")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -360,7 +360,7 @@ def load_knowledge_base(directory: Path | str | None = None, *, strict: bool = T
                 errors.append(KnowledgeBaseError(entry.path, None, f"distinguish: unknown entry id '{d.other_id}'"))
     for wanted in catalogue_ids(root):
         if wanted not in entries:
-            errors.append(KnowledgeBaseError(str(root / CATALOGUE_FILE), None,
+            errors.append(KnowledgeBaseError(f"{root.name}/{CATALOGUE_FILE}", None,
                                              f"catalogue id '{wanted}' has no knowledge-base entry"))
     if errors and strict:
         raise KnowledgeBaseErrors(errors)

@@ -78,10 +78,10 @@ def clean_line(line: str) -> str:
     text = _T7.sub(r"\1", text)
     text = _POUND.sub("f", text)
     text = _HOST_0L.sub("01", text)
+    text = _LETTER_1.sub("l", text)  # letters first: "ca1l." is "call.", not "ca11."
+    text = _LETTER_0.sub("o", text)
     text = _DIGIT_L.sub("1", text)
     text = _DIGIT_O.sub("0", text)
-    text = _LETTER_1.sub("l", text)
-    text = _LETTER_0.sub("o", text)
     text = _WS.sub(" ", text).strip()
     return text.lower()
 

@@ -1,0 +1,1 @@
+"""Adapters around the engine: command line, rendering (and later the Webex service)."""

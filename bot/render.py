@@ -1,0 +1,157 @@
+"""Turn engine reports into what people read: markdown for Webex, plain text for terminals."""
+from __future__ import annotations
+
+from matchers import Diagnosis, Entry, Outcome, Report
+
+WEBEX_MESSAGE_LIMIT = 7439  # bytes of markdown Webex accepts in one message
+
+NO_MATCH_HELP = (
+    "What would help:\n"
+    "- the Expressway-E (and -C) diagnostic log of one failed call: **Maintenance > Diagnostics > "
+    "Diagnostic logging**, with `developer.ssl` and `developer.zone.zonemgr` at DEBUG for TLS problems;\n"
+    "- the `xConfiguration` of the Webex/Hybrid DNS zone, the traversal zones and the search rules;\n"
+    "- the Control Hub SIP destination test result, or a capture on port 5062 (`tcp.port==5062`);\n"
+    "- for dropped or unanswered calls, the Unified CM SDL trace of the same call."
+)
+
+
+def _pct(confidence: float) -> str:
+    return f"{round(confidence * 100)}%"
+
+
+def _steps_markdown(entry: Entry) -> list[str]:
+    lines = []
+    for n, step in enumerate(entry.steps, 1):
+        suffix = " _(inferred: not stated in the source guide)_" if step.inferred else ""
+        lines.append(f"{n}. {step.text}{suffix}")
+    return lines
+
+
+def _references_markdown(entry: Entry) -> str:
+    parts = []
+    for ref in entry.references:
+        if ref.url:
+            parts.append(f"[{ref.title}]({ref.url})")
+        elif ref.seed_lines:
+            parts.append(f"{ref.title} ({ref.seed_lines})")
+        else:
+            parts.append(ref.title)
+    return "; ".join(parts)
+
+
+def _inline_code(text: str) -> str:
+    return "`" + text.replace("`", "'") + "`"
+
+
+def diagnosis_markdown(d: Diagnosis, rank: int, total: int) -> str:
+    e = d.entry
+    heading = "How-to" if e.kind == "howto" else ("Diagnosis" if total == 1 else f"Diagnosis {rank} of {total}")
+    out = [f"### {heading}: {e.title}", f"Confidence {_pct(d.confidence)} · `{e.id}`", "", e.summary]
+    if e.cause:
+        out += ["", f"**Cause:** {e.cause}"]
+    if d.evidence and e.kind == "problem":
+        out += ["", "**Evidence matched:**"]
+        for ev in d.evidence[:6]:
+            where = f"line {ev.line}: " if ev.line else ""
+            extra = ""
+            if "expected" in ev.values:
+                extra = f" (found `{ev.values.get('value', '')}`, expected `{ev.values['expected']}`)"
+            out.append(f"- {where}{_inline_code(ev.quote)}{extra}")
+    out += ["", "**Resolution:**" if e.kind == "problem" else "**Steps:**", *_steps_markdown(e)]
+    if e.verify:
+        out += ["", "**Verify:**", *[f"- {v}" for v in e.verify]]
+    for other, by in d.ambiguous_with:
+        out += ["", f"**Cannot tell this apart from `{other}` with this evidence.** {by}"]
+    refs = _references_markdown(e)
+    if refs:
+        out += ["", f"References: {refs}"]
+    return "\n".join(out)
+
+
+def report_markdown(report: Report) -> str:
+    if report.outcome in (Outcome.EMPTY, Outcome.UNREADABLE):
+        return f"I could not diagnose this: {report.message}."
+    if not report.diagnoses:
+        return "No documented Hybrid Call Service Connect problem matches this.\n\n" + NO_MATCH_HELP
+    total = len(report.diagnoses)
+    return "\n\n---\n\n".join(diagnosis_markdown(d, i, total) for i, d in enumerate(report.diagnoses, 1))
+
+
+def split_message(markdown: str, limit: int = WEBEX_MESSAGE_LIMIT) -> list[str]:
+    """Split at diagnosis, then paragraph, then line boundaries so no part exceeds `limit` bytes."""
+    if len(markdown.encode()) <= limit:
+        return [markdown]
+    parts: list[str] = []
+    current = ""
+    for block in _blocks(markdown, limit):
+        candidate = f"{current}\n\n{block}" if current else block
+        if len(candidate.encode()) <= limit:
+            current = candidate
+        else:
+            if current:
+                parts.append(current)
+            current = block
+    if current:
+        parts.append(current)
+    return parts
+
+
+def _blocks(markdown: str, limit: int) -> list[str]:
+    blocks: list[str] = []
+    for paragraph in markdown.replace("\n\n---\n\n", "\n\n").split("\n\n"):
+        if len(paragraph.encode()) <= limit:
+            blocks.append(paragraph)
+            continue
+        chunk = ""
+        for line in paragraph.split("\n"):
+            while len(line.encode()) > limit:  # one enormous line: cut on a character boundary
+                cut = line.encode()[:limit].decode(errors="ignore")
+                blocks.append(cut)
+                line = line[len(cut):]
+            candidate = f"{chunk}\n{line}" if chunk else line
+            if len(candidate.encode()) > limit:
+                blocks.append(chunk)
+                chunk = line
+            else:
+                chunk = candidate
+        if chunk:
+            blocks.append(chunk)
+    return blocks
+
+
+def report_text(report: Report) -> str:
+    if report.outcome in (Outcome.EMPTY, Outcome.UNREADABLE):
+        return f"not diagnosed: {report.message}"
+    if not report.diagnoses:
+        return "no documented problem found\n\n" + NO_MATCH_HELP.replace("**", "").replace("`", "")
+    out = []
+    for i, d in enumerate(report.diagnoses, 1):
+        e = d.entry
+        out.append(f"[{i}] {e.title}  ({e.id}, confidence {_pct(d.confidence)})")
+        out.append(f"    {e.summary}")
+        for ev in d.evidence[:6]:
+            where = f"line {ev.line}" if ev.line else "message"
+            out.append(f"    evidence ({ev.signal}, {where}): {ev.quote}")
+        for n, step in enumerate(e.steps, 1):
+            flag = " [inferred]" if step.inferred else ""
+            out.append(f"    {n}. {step.text.replace('**', '')}{flag}")
+        for other, by in d.ambiguous_with:
+            out.append(f"    cannot tell apart from {other}: {by}")
+        out.append("")
+    return "\n".join(out).rstrip()
+
+
+def entry_markdown(entry: Entry) -> str:
+    """The full entry, for `explain`."""
+    out = [f"### {entry.title}", f"`{entry.id}` · {entry.kind} · section {entry.section}", "", entry.summary]
+    if entry.cause:
+        out += ["", f"**Cause:** {entry.cause}"]
+    if entry.symptoms:
+        out += ["", "**Symptoms:**", *[f"- {s}" for s in entry.symptoms]]
+    out += ["", "**Resolution:**" if entry.kind == "problem" else "**Steps:**", *_steps_markdown(entry)]
+    if entry.verify:
+        out += ["", "**Verify:**", *[f"- {v}" for v in entry.verify]]
+    refs = _references_markdown(entry)
+    if refs:
+        out += ["", f"References: {refs}"]
+    return "\n".join(out)

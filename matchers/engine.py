@@ -1,0 +1,280 @@
+"""Score every knowledge-base entry against one input and return ranked diagnoses, or abstain."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .document import Document, decode_bytes
+from .errors import InputError
+from .facts import TRIGGER_SKELETONS, FactSet, extract_facts
+from .knowledge_base import KnowledgeBase, load_knowledge_base
+from .model import Diagnosis, Entry, Evidence, Outcome, Report, Signal, SignalKind
+from .normalize import skeleton
+from .parsers.base import Fact
+from .parsers.expressway_log import parse_record
+from .parsers.sip import codes_in_prose
+from .phrases import Prose
+from .prefilter import Prefilter
+
+REPORT_THRESHOLD = 0.5
+AMBIGUITY_MARGIN = 0.06
+MAX_DIAGNOSES = 5
+MAX_EVIDENCE_LINES = 3
+QUOTE_CHARS = 240
+RECORD_KEYS = ("event", "detail", "reason", "src-ip", "src-port", "dst-ip", "dst-port", "module",
+               "response-code", "common-name")
+_NOT_PROSE = re.compile(
+    r"^\s*(\*c\s|x\s*configuration|\d{4}-\d\d-\d\d|\d{1,2}:\d\d:\d\d|\d+\s+[\d.]+\s+\S+\s+\S+|[|]?[a-z]=|"
+    r"[|]?(via|call-id|cseq|contact|from|to|route|record-route|max-forwards|user-agent|server|allow|supported|"
+    r"content-type|content-length|session-expires|p-asserted-identity|remote-party-id|locus|locus-type|"
+    r"warning|reason|require|x-cisco-[a-z-]+)\s*:|tcp6?\s+\d|[0-9a-f]{4}\s+[0-9a-f]{2}\s)",
+    re.IGNORECASE,
+)
+
+
+def _is_prose(line: str) -> bool:
+    return line.count("=") < 2 and not _NOT_PROSE.match(line) and any(c.isalpha() for c in line)
+
+
+@dataclass
+class _Context:
+    doc: Document
+    hits: dict[str, list[int]]
+    facts: FactSet
+    prose: Prose
+    sip_codes: list[tuple[int, int | None]]
+
+
+class Engine:
+    """Holds the knowledge base and its prefilter; `diagnose` is safe to call from many threads."""
+
+    def __init__(self, kb: KnowledgeBase | None = None) -> None:
+        self.kb = kb if kb is not None else load_knowledge_base()
+        keys: list[str] = []
+        for entry in self.kb:
+            for sig in (*entry.signals.values(), *entry.exclusions.values()):
+                keys.extend(sig.skeletons)
+        for group in TRIGGER_SKELETONS.values():
+            keys.extend(group)
+        self.prefilter = Prefilter(keys)
+
+    # ---------------------------------------------------------------- entry points
+    def diagnose_bytes(self, data: bytes) -> Report:
+        try:
+            text = decode_bytes(data)
+        except InputError as exc:
+            return Report(outcome=Outcome.UNREADABLE, diagnoses=[], message=str(exc))
+        return self.diagnose(text)
+
+    def diagnose(self, text: str) -> Report:
+        if not text or not text.strip():
+            return Report(outcome=Outcome.EMPTY, diagnoses=[], message="the input is empty")
+        doc = Document.from_text(text)
+        if doc.is_blank:
+            return Report(outcome=Outcome.EMPTY, diagnoses=[], message="the input holds no readable text",
+                          line_count=len(doc.lines))
+        ctx = self._context(doc)
+        diagnoses = []
+        for entry in self.kb:
+            d = self._score(entry, ctx)
+            if d is not None and d.confidence >= REPORT_THRESHOLD:
+                diagnoses.append(d)
+        diagnoses.sort(key=lambda d: (-d.confidence, -d.entry.prior, d.entry.id))
+        diagnoses = diagnoses[:MAX_DIAGNOSES]
+        _mark_ambiguity(diagnoses)
+        kinds = set(ctx.facts.kinds)
+        if ctx.prose.lines:
+            kinds.add("question" if ctx.prose.is_question else "prose")
+        return Report(
+            outcome=Outcome.MATCH if diagnoses else Outcome.NO_MATCH,
+            diagnoses=diagnoses, line_count=len(doc.lines), evidence_kinds=tuple(sorted(kinds)),
+        )
+
+    # ---------------------------------------------------------------- evaluation
+    def _context(self, doc: Document) -> _Context:
+        hits = self.prefilter.scan(doc)
+        group_hits: dict[str, list[int]] = {}
+        for group, keys in TRIGGER_SKELETONS.items():
+            lines: set[int] = set()
+            for key in keys:
+                lines.update(hits.get(key, ()))
+            if lines:
+                group_hits[group] = sorted(lines)
+        facts = extract_facts(doc, group_hits)
+        prose_indexes = [i for i, line in enumerate(doc.lines[:20000]) if _is_prose(line)]
+        prose = Prose.from_lines([doc.lines[i] for i in prose_indexes], prose_indexes)
+        if prose.asks_how:
+            facts.add(Fact("asks_how", "", None, note="the message asks how to do something"))
+        if prose.is_question:
+            facts.add(Fact("is_question", "", None, note="the message asks a question"))
+        sip_codes = list(facts.sip_codes)
+        for index, text in prose.lines:
+            sip_codes.extend((code, index) for code in codes_in_prose(text))
+        return _Context(doc=doc, hits=hits, facts=facts, prose=prose, sip_codes=sip_codes)
+
+    def _score(self, entry: Entry, ctx: _Context) -> Diagnosis | None:
+        fired: dict[str, list[Evidence]] = {}
+        for name, sig in entry.signals.items():
+            ev = _evaluate(sig, ctx)
+            if ev:
+                fired[name] = ev
+        if not fired or entry.condition is None or not entry.condition.evaluate(set(fired)):
+            return None
+        for sig in entry.exclusions.values():
+            if _evaluate(sig, ctx):
+                return None
+        miss = 1.0
+        for name in fired:
+            miss *= 1.0 - entry.signals[name].weight
+        confidence = min(0.99, 1.0 - miss + entry.prior)
+        evidence = [e for name in sorted(fired, key=lambda n: -entry.signals[n].weight) for e in fired[name]]
+        return Diagnosis(entry=entry, confidence=confidence, evidence=evidence)
+
+
+def _quote(doc: Document, index: int) -> str:
+    line = doc.lines[index].strip()
+    return line if len(line) <= QUOTE_CHARS else line[: QUOTE_CHARS - 1] + "…"
+
+
+def _line_evidence(sig: Signal, ctx: _Context, index: int, values: dict[str, str] | None = None) -> Evidence:
+    if values is None:
+        record = parse_record(ctx.doc.lines[index]) if "=" in ctx.doc.lines[index] else {}
+        values = {k: v for k, v in record.items() if k in RECORD_KEYS and v}
+    return Evidence(signal=sig.name, kind=str(sig.kind), line=index + 1, quote=_quote(ctx.doc, index), values=values)
+
+
+def _lines_with(sig: Signal, ctx: _Context) -> list[int]:
+    lines: set[int] = set()
+    for key in sig.skeletons:
+        lines.update(ctx.hits.get(key, ()))
+    return sorted(lines)
+
+
+def _evaluate(sig: Signal, ctx: _Context) -> list[Evidence]:
+    kind = sig.kind
+    if kind is SignalKind.LITERAL:
+        return [_line_evidence(sig, ctx, i) for i in _lines_with(sig, ctx)[:MAX_EVIDENCE_LINES]]
+    if kind is SignalKind.PATTERN:
+        out = []
+        for i in _lines_with(sig, ctx):
+            if sig.pattern.search(ctx.doc.clean(i)):
+                out.append(_line_evidence(sig, ctx, i))
+                if len(out) >= MAX_EVIDENCE_LINES:
+                    break
+        return out
+    if kind is SignalKind.RECORD:
+        out = []
+        for i in _lines_with(sig, ctx):
+            if _record_matches(sig, ctx.doc.lines[i], ctx.doc.skeleton_line(i)):
+                out.append(_line_evidence(sig, ctx, i))
+                if len(out) >= MAX_EVIDENCE_LINES:
+                    break
+        return out
+    if kind is SignalKind.FACT:
+        out = []
+        for fact in ctx.facts.named(sig.fact):
+            if sig.fact_values and fact.value.lower() not in sig.fact_values:
+                continue
+            if fact.line is not None:
+                out.append(_line_evidence(sig, ctx, fact.line, dict(fact.values)))
+            else:
+                out.append(Evidence(sig.name, str(kind), None, fact.note or sig.fact, dict(fact.values)))
+            if len(out) >= MAX_EVIDENCE_LINES:
+                break
+        return out
+    if kind is SignalKind.XCONFIG:
+        return _xconfig_evidence(sig, ctx)
+    if kind is SignalKind.SIP_CODE:
+        out = []
+        for code, index in ctx.sip_codes:
+            if code in sig.sip_codes:
+                values = {"sip_code": str(code)}
+                if index is None:
+                    out.append(Evidence(sig.name, str(kind), None, f"SIP {code}", values))
+                else:
+                    out.append(_line_evidence(sig, ctx, index, values))
+                if len(out) >= MAX_EVIDENCE_LINES:
+                    break
+        return out
+    # PHRASE
+    for phrase in sig.phrases:
+        if ctx.prose.has_phrase(phrase):
+            index, _ = ctx.prose.line_for(phrase)
+            if index is None:
+                return [Evidence(sig.name, str(kind), None, phrase, {"phrase": phrase})]
+            return [_line_evidence(sig, ctx, index, {"phrase": phrase})]
+    return []
+
+
+def _record_matches(sig: Signal, raw: str, skeleton_line: str) -> bool:
+    record = {skeleton(k): skeleton(v) for k, v in parse_record(raw).items()}
+    for key, value in sig.record:
+        if value in record.get(key, ""):
+            continue
+        if key + value in skeleton_line:
+            continue
+        return False
+    return True
+
+
+def _xconfig_evidence(sig: Signal, ctx: _Context) -> list[Evidence]:
+    spec = sig.xconfig
+    assert spec is not None
+    tail = skeleton(spec.setting)
+    wanted = {skeleton(v) for v in spec.values}
+    expected = {skeleton(v) for v in spec.expect}
+    out = []
+    for s in ctx.facts.settings:
+        if not s.path_skeleton.endswith(tail):
+            continue
+        if spec.zone_types and s.zone_type is not None and s.zone_type not in spec.zone_types:
+            continue
+        value = skeleton(s.value)
+        values = {"setting": s.path, "value": s.value}
+        if s.zone:
+            values["zone"] = s.zone
+        if s.zone_type:
+            values["zone_type"] = s.zone_type
+        if wanted and value in wanted:
+            pass
+        elif expected and value and value not in expected:
+            values["expected"] = " or ".join(spec.expect)
+        else:
+            continue
+        if s.line is not None:
+            out.append(_line_evidence(sig, ctx, s.line, values))
+        if len(out) >= MAX_EVIDENCE_LINES:
+            break
+    return out
+
+
+def _mark_ambiguity(diagnoses: list[Diagnosis]) -> None:
+    """Where two look-alike entries score alike, say so and say which evidence would decide."""
+    for i, first in enumerate(diagnoses):
+        for second in diagnoses[i + 1:]:
+            if first.confidence - second.confidence > AMBIGUITY_MARGIN:
+                continue
+            for a, b in ((first, second), (second, first)):
+                for d in a.entry.distinguish:
+                    if d.other_id == b.entry.id:
+                        first.ambiguous_with.append((second.entry.id, d.by))
+                        second.ambiguous_with.append((first.entry.id, d.by))
+                        break
+                else:
+                    continue
+                break
+
+
+_DEFAULT: Engine | None = None
+
+
+def default_engine() -> Engine:
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Engine()
+    return _DEFAULT
+
+
+def diagnose(text: str) -> Report:
+    """Diagnose `text` with the knowledge base shipped in `knowledge/`."""
+    return default_engine().diagnose(text)

@@ -1,0 +1,55 @@
+"""DNS evidence: Expressway `network.dns` lines, nslookup and dig output.
+
+>>> srv_query_kind('Detail="Sending DNS query" Name="_sips._tcp.acme.call.ciscospark.com" Type="SRV"')
+'subdomain'
+>>> srv_query_kind('dig SRV _sips._tcp.callservice.webex.com')
+'callservice'
+>>> srv_ports("Resolved hostname to: ['IPv4''TCP''203.0.113.64:5061'] (A/AAAA) Hostname:'l2sip-a.wbx2.com' Port:'5061'")
+['5061']
+>>> srv_ports('_sips._tcp.callservice.webex.com. 300 IN SRV 5 10 5062 l2sip-b.wbx2.com.')
+['5062']
+>>> lookup_failed('*** ns1.example can\\'t find _sips._tcp.mtls.example: Non-existent domain')
+True
+"""
+from __future__ import annotations
+
+import re
+
+from ..normalize import clean_line
+
+_SRV_NAME = re.compile(r"_sips?\._tcp\.([a-z0-9.-]+)")
+_PORT_FIELD = re.compile(r"port:\s*'?(\d{2,5})'?")
+_DIG_SRV = re.compile(r"\bin\s+srv\s+\d+\s+\d+\s+(\d{2,5})\s+\S+")
+_NSLOOKUP_PORT = re.compile(r"\bport\s*=\s*(\d{2,5})")
+_FAILED = re.compile(
+    r"dns request timed out|request to .{0,80} timed-?out|can't find .{0,120}(non-existent domain|nxdomain|"
+    r"no answer|server failed)|status: (nxdomain|servfail|refused)|connection timed out; no servers could be "
+    r"reached|dns lookup failed|\bnxdomain\b"
+)
+WEBEX_DOMAINS = ("call.ciscospark.com", "calls.webex.com", "ciscospark.com", "webex.com")
+
+
+def srv_query_kind(raw: str) -> str | None:
+    m = _SRV_NAME.search(clean_line(raw))
+    if not m:
+        return None
+    name = m.group(1).rstrip(".")
+    if name.startswith("callservice."):
+        return "callservice"
+    if name.endswith((".call.ciscospark.com", ".calls.webex.com")):
+        return "subdomain"
+    return "other"
+
+
+def srv_ports(raw: str) -> list[str]:
+    text = clean_line(raw)
+    if "srv" not in text and "resolved hostname" not in text and "port" not in text:
+        return []
+    ports = _DIG_SRV.findall(text) or _NSLOOKUP_PORT.findall(text)
+    if not ports and "resolved hostname" in text:
+        ports = _PORT_FIELD.findall(text)
+    return list(dict.fromkeys(ports))
+
+
+def lookup_failed(raw: str) -> bool:
+    return bool(_FAILED.search(clean_line(raw)))

@@ -1,0 +1,111 @@
+"""`xConfiguration` lines (and the same settings as the Expressway web UI shows them).
+
+>>> s = parse_xconfig_line(
+...     '*c xConfiguration Zones Zone 6 DNS SIP TLS Verify Subject Name: "calllservice.ciscospark.com"')
+>>> s.path, s.zone, s.zone_type, s.value
+('zones zone 6 dns sip tls verify subject name', '6', 'dns', 'calllservice.ciscospark.com')
+>>> parse_xconfig_line('*c xConfiguratlon Zones Zone 3 DNS SlP TLS Verify lnboundClassification: "0ff"').value
+'0ff'
+>>> parse_ui_line('TLS verify inbound mapping    Off').path
+'tls verify inboundclassification'
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..normalize import skeleton, to_nfkc
+
+ZONE_TYPES = ("traversalserver", "traversalclient", "dns", "neighbor", "neighbour", "webex", "enum")
+
+_XCONF = re.compile(r"x\s*c\s*o\s*n\s*f\s*i\s*g\s*u\s*r\s*a\s*t\s*[il1|]\s*o\s*n\s+(.*)$", re.IGNORECASE)
+_VALUE = re.compile(r'^(.*?)\s*:\s*(?:"+([^"]*)"*|(\S.*?))?\s*(?:<--.*)?$')
+_ZONE = re.compile(r"^zones\s+zone\s+(\d+)?\s*(.*)$")
+_RULE = re.compile(r"^zones\s+policy\s+searchrules\s+rule\s+(\d+)?\s*(.*)$")
+
+# Web UI labels -> the xConfiguration setting they show (path tail, lower case).
+UI_LABELS = {
+    "tls verify subject name": "tls verify subject name",
+    "tls verify inbound mapping": "tls verify inboundclassification",
+    "tls verify mode": "tls verify mode",
+    "preloaded sip routes support": "sip preloadedsiproutes accept",
+    "sip parameter preservation": "sip parameterpreservation mode",
+    "modify dns request": "dns sip dnsoverride override",
+    "domain to search for": "dns sip dnsoverride name",
+    "mutual tls mode": "sip mtls mode",
+    "mutual tls port": "sip mtls port",
+    "call policy mode": "policy administratorpolicy mode",
+    "on successful match": "progress",
+}
+_UI = re.compile(r"^\s*(" + "|".join(re.escape(k) for k in UI_LABELS) + r")\s*[:\t ]\s*\"?([^\"]+?)\"?\s*$",
+                 re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Setting:
+    path: str                 # lower case, single spaces, after "xConfiguration"
+    value: str
+    zone: str | None = None   # zone number
+    zone_type: str | None = None
+    rule: str | None = None   # search rule number
+    line: int | None = None
+
+    @property
+    def path_skeleton(self) -> str:
+        return skeleton(self.path)
+
+
+_ZONE_TYPES_SK = {skeleton(z): z for z in ZONE_TYPES}
+
+
+def _zone_type(rest: str) -> str | None:
+    """Canonical zone type named by the first word of `rest`, OCR-tolerant."""
+    first = rest.split(" ", 1)[0] if rest else ""
+    return _ZONE_TYPES_SK.get(skeleton(first))
+
+
+def parse_xconfig_line(line: str, next_line: str | None = None) -> Setting | None:
+    m = _XCONF.search(to_nfkc(line))
+    if not m:
+        return None
+    body = m.group(1).strip()
+    vm = _VALUE.match(body)
+    if not vm or ":" not in body:
+        return None
+    path = " ".join(vm.group(1).lower().split())
+    value = vm.group(2) if vm.group(2) is not None else (vm.group(3) or "")
+    value = value.strip()
+    if not value and next_line is not None:
+        stripped = next_line.strip()
+        if stripped.startswith('"') and "xconfiguration" not in stripped.lower():
+            value = stripped.strip('"')
+    zone = zone_type = rule = None
+    zm = _ZONE.match(path)
+    if zm:
+        zone, zone_type = zm.group(1), _zone_type(zm.group(2))
+    rm = _RULE.match(path)
+    if rm:
+        rule = rm.group(1)
+    return Setting(path=path, value=value, zone=zone, zone_type=zone_type, rule=rule)
+
+
+def parse_ui_line(line: str) -> Setting | None:
+    m = _UI.match(to_nfkc(line))
+    if not m:
+        return None
+    return Setting(path=UI_LABELS[" ".join(m.group(1).lower().split())], value=m.group(2).strip())
+
+
+def parse_settings(lines: list[str], indexes: list[int]) -> list[Setting]:
+    """Settings on the given lines; zone types are completed from each zone's `Type:` line."""
+    out: list[Setting] = []
+    for i in indexes:
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        s = parse_xconfig_line(lines[i], nxt) or parse_ui_line(lines[i])
+        if s:
+            out.append(Setting(s.path, s.value, s.zone, s.zone_type, s.rule, i))
+    types = {s.zone: _zone_type(s.value) for s in out if s.zone and s.path.endswith(" type")}
+    return [
+        Setting(s.path, s.value, s.zone, s.zone_type or (types.get(s.zone) if s.zone else None), s.rule, s.line)
+        for s in out
+    ]

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Run the test suite: creates .venv if needed, installs the project with its test tools, validates the
+# knowledge base, lints, then runs pytest (doctests included).
+set -euo pipefail
+cd "$(dirname "$0")"
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+.venv/bin/pip install --quiet --upgrade pip
+.venv/bin/pip install --quiet -e '.[dev]'
+.venv/bin/python -m bot kb validate
+.venv/bin/ruff check matchers bot tests benchmarks
+.venv/bin/python -m pytest -q --doctest-modules matchers tests -p no:cacheprovider "$@"

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from .document import Document, decode_bytes
 from .errors import InputError
-from .facts import TRIGGER_SKELETONS, FactSet, extract_facts
+from .facts import TRIGGER_SKELETONS, FactSet, extract_facts, non_webex_context
 from .knowledge_base import KnowledgeBase, load_knowledge_base
 from .model import Diagnosis, Entry, Evidence, Outcome, Report, Signal, SignalKind
 from .normalize import skeleton
@@ -24,7 +24,7 @@ QUOTE_CHARS = 240
 RECORD_KEYS = ("event", "detail", "reason", "src-ip", "src-port", "dst-ip", "dst-port", "module",
                "response-code", "common-name")
 _NOT_PROSE = re.compile(
-    r"^\s*(\*c\s|x\s*configuration|\d{4}-\d\d-\d\d|\d{1,2}:\d\d:\d\d|\d+\s+[\d.]+\s+\S+\s+\S+|[|]?[a-z]=|"
+    r"^\s*(\*c\s|x\s*configuration|no\.\s+time\s+source|\d{4}-\d\d-\d\d|\d{1,2}:\d\d:\d\d|\d+\s+[\d.]+\s+\S+\s+\S+|[|]?[a-z]=|"
     r"[|]?(via|call-id|cseq|contact|from|to|route|record-route|max-forwards|user-agent|server|allow|supported|"
     r"content-type|content-length|session-expires|p-asserted-identity|remote-party-id|locus|locus-type|"
     r"warning|reason|require|x-cisco-[a-z-]+)\s*:|tcp6?\s+\d|[0-9a-f]{4}\s+[0-9a-f]{2}\s)",
@@ -103,6 +103,9 @@ class Engine:
         facts = extract_facts(doc, group_hits)
         prose_indexes = [i for i, line in enumerate(doc.lines[:20000]) if _is_prose(line)]
         prose = Prose.from_lines([doc.lines[i] for i in prose_indexes], prose_indexes)
+        other = non_webex_context(doc, group_hits, prose.tokens)
+        if other is not None:
+            facts.add(other)
         if prose.asks_how:
             facts.add(Fact("asks_how", "", None, note="the message asks how to do something"))
         if prose.is_question:

@@ -23,4 +23,6 @@ FACT_NAMES: dict[str, str] = {
     "search_rule_preempts_webex": "a catch-all search rule is used before the Webex rule",
     "webex_search_rule_considered": "the search log considers a rule towards the Webex/Hybrid DNS zone",
     "healthy_handshake": "'Handshake succeeded' with no TLS error in the paste",
+    "firewall_blocks_5062": "a firewall log line blocking TCP 5062 (value: inbound, outbound or unknown)",
+    "non_webex_context": "B2B/MRA/PSTN evidence (ports 5061/7001, partner aliases, such words) and no Webex marker",
 }

@@ -20,6 +20,7 @@ _OPENSSL_ALERTS = (
     ("alert bad certificate", "bad_certificate"), ("alert handshake failure", "handshake_failure"),
 )
 _DST_PORT = re.compile(r"dst-?\s*port\W{0,4}(\d{2,5})")
+_PORT_AFTER_FAILED = re.compile(r"tcp connection failed\D{0,20}?\b(50\d\d)\b")
 
 TRIGGERS: dict[str, tuple[str, ...]] = {
     "xconfig": ("xConfiguration", *UI_LABELS.keys()),
@@ -37,7 +38,14 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "search": ("Considering search rule",),
     "handshake": ("Handshake succeeded", "Negotiation Error", "Handshake Failed", "Failed to establish"),
     "controlhub": ("Socket test", "SSL Handshake", "Connecting to IP"),
+    "firewall": ("deny", "drop", "denied", "blocked", "reset-both"),
+    "webex_marker": ("webex", "spark", "wbx2", "l2sip", "callservice", "call service", "hybrid", "squared",
+                     "5062", "locus", "control hub"),
+    "non_webex_port": ('port="5061"', 'port="7001"', "port 5061", "port 7001", ":5061", ":7001"),
+    "alias": ("with alias", "Dst-alias", "destination="),
 }
+NON_WEBEX_WORDS = frozenset({"b2b", "mra", "jabber", "partner", "supplier", "pstn", "gateway", "toll", "fraud",
+                             "trunk", "itsp", "teams", "asterisk", "cube"})
 TRIGGER_SKELETONS: dict[str, tuple[str, ...]] = {
     group: tuple(dict.fromkeys(skeleton(t) for t in items)) for group, items in TRIGGERS.items()
 }
@@ -119,7 +127,8 @@ def extract_facts(doc: Document, hits: dict[str, list[int]]) -> FactSet:
         record = parse_record(lines[i])
         port = record.get("dst-port", "")
         if not port.isdigit():
-            damaged = _DST_PORT.search(clean_line(lines[i]))
+            cleaned = clean_line(lines[i])
+            damaged = _DST_PORT.search(cleaned) or _PORT_AFTER_FAILED.search(cleaned)
             port = damaged.group(1) if damaged else ""
         out.add(Fact("tcp_connection_failed", port, i, {"port": port, "dst-ip": record.get("dst-ip", "")}))
 
@@ -134,6 +143,12 @@ def extract_facts(doc: Document, hits: dict[str, list[int]]) -> FactSet:
         if ok and len(ok) == len(handshake_lines):
             out.add(Fact("healthy_handshake", "", ok[0]))
 
+    for i in hits.get("firewall", []):
+        direction = capture.firewall_block_direction(lines[i])
+        if direction:
+            out.add(Fact("firewall_blocks_5062", direction, i, {"direction": direction}))
+            out.kinds.add("firewall")
+
     rows = hits.get("controlhub", [])
     if rows:
         verdicts = [doc.skeleton_line(i) for i in rows]
@@ -141,6 +156,26 @@ def extract_facts(doc: Document, hits: dict[str, list[int]]) -> FactSet:
             out.add(Fact("controlhub_test_ok", "", rows[0]))
         out.kinds.add("controlhub")
     return out
+
+
+def non_webex_context(doc: Document, hits: dict[str, list[int]], prose_tokens: set[str]) -> Fact | None:
+    """The paste shows B2B/MRA/PSTN-style evidence and nothing at all that involves Webex."""
+    if hits.get("webex_marker"):
+        return None
+    reasons = []
+    if hits.get("non_webex_port"):
+        reasons.append("ports 5061/7001 (B2B or MRA), not the Webex mutual TLS port 5062")
+    words = sorted(prose_tokens & NON_WEBEX_WORDS)
+    if words:
+        reasons.append("the message is about " + ", ".join(words))
+    for i in hits.get("alias", []):
+        text = clean_line(doc.lines[i])
+        if ("@" in text or re.search(r"\d{4,}", text)) and not search_rules.is_webex_alias(text):
+            reasons.append("the called alias is not a Webex address")
+            break
+    if not reasons:
+        return None
+    return Fact("non_webex_context", "", None, note="; ".join(reasons))
 
 
 def _sip_facts(doc: Document, hits: dict[str, list[int]], out: FactSet) -> None:
@@ -160,7 +195,8 @@ def _sip_facts(doc: Document, hits: dict[str, list[int]], out: FactSet) -> None:
         if not m.contact:
             continue
         for r in received:
-            same_call = not m.call_id or not r.call_id or m.call_id.strip() == r.call_id.strip()
+            same_call = (not m.call_id or not r.call_id or m.call_id.strip() == r.call_id.strip()
+                         or (m.request_uri and m.request_uri == r.request_uri))
             if same_call and r.first_line < m.first_line:
                 contact_line = _header_line(lines, m.first_line, "contact")
                 out.add(Fact("call_type_squared_stripped", "", contact_line,

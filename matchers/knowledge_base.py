@@ -107,8 +107,8 @@ def _build_signal(chk: _FileChecker, group: str, name: str, spec: Any, need_weig
     if weight is None:
         chk.error(f"signal '{name}' needs a weight in (0, 1]", *where)
         weight = 0.5
-    if not isinstance(weight, int | float) or not 0 < float(weight) <= 1:
-        chk.error(f"signal '{name}': weight must be a number in (0, 1], got {weight!r}", group, name, "weight")
+    if not isinstance(weight, int | float) or not 0 <= float(weight) <= 1:
+        chk.error(f"signal '{name}': weight must be a number in [0, 1], got {weight!r}", group, name, "weight")
         weight = 0.5
     common: dict[str, Any] = {
         "name": name, "kind": kind, "weight": float(weight), "source_line": chk.line(*where),

@@ -37,6 +37,7 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "srv": ("srv", "dns"), "fqdn": ("fqdn", "hostname"), "ip": ("ip", "address"),
     "dont": ("not",), "doesnt": ("not",), "didnt": ("not",), "cant": ("not", "can"), "wont": ("not",),
     "isnt": ("not",), "never": ("never", "not"), "nothing": ("nothing", "not"),
+    "2": ("two",), "3": ("three",), "w/": ("with",), "b2b": ("b2b", "business"),
 }
 STOPWORDS = frozenset("the a an to is are was of for in on my our we i it this that with at be from by as "
                       "me you your its".split())
@@ -45,7 +46,9 @@ _ASKS_HOW = re.compile(
     r"\b(how (do|can|to|does|should|would|is)|where (do|can|is|are|in|does)|which (module|modules|log|logs|port|"
     r"ports|page|filter|filters|setting|tool)|what are the steps|walk me through|steps (to|for)|is there a "
     r"(quick|way|page|tool|command)|can i (see|test|check|find|get|save|export|tell)|how does|where does|"
-    r"explain|what happens|show me how|what does .{0,40} check)\b"
+    r"explain|what happens|show me how|what does .{0,40} check|is there (a|an|any) |what'?s the (command|way|page|"
+    r"menu|equivalent|order|sequence)|what (command|menu|page|filter)|which (command|menu)|what should i (search|"
+    r"look|check|test)|what do i (search|look|check|test)|in which order|dry.?run|walk (me )?through)\b"
 )
 _QUESTION = re.compile(r"\?|^\s*(why|what|how|where|which|can|could|is|are|does|do|any idea|anyone|help)\b")
 MAX_PROSE_LINES = 400
@@ -67,8 +70,15 @@ def stem(word: str) -> str:
     return word
 
 
+_PARTS = re.compile(r"[.@_/-]")
+
+
 def _expand(token: str) -> tuple[str, ...]:
-    return ABBREVIATIONS.get(token, (token,))
+    """The token, its abbreviation expansion, and the parts of dotted or dashed names."""
+    expanded = ABBREVIATIONS.get(token, (token,))
+    if _PARTS.search(token):
+        expanded = (*expanded, *(p for p in _PARTS.split(token) if p))
+    return expanded
 
 
 def phrase_words(phrase: str) -> tuple[str, ...]:
@@ -86,6 +96,7 @@ class Prose:
 
     lines: list[tuple[int, str]] = field(default_factory=list)   # (line index, cleaned text)
     tokens: set[str] = field(default_factory=set)
+    line_tokens: list[set[str]] = field(default_factory=list)    # per prose line, for the sentence window
     asks_how: bool = False
     is_question: bool = False
     _token_list: list[str] = field(default_factory=list)
@@ -100,10 +111,10 @@ class Prose:
             if not text:
                 continue
             prose.lines.append((index, text))
-            for w in words(text):
-                for x in _expand(w):
-                    if len(prose.tokens) < MAX_TOKENS:
-                        prose.tokens.add(stem(x))
+            line_tokens = {stem(x) for w in words(text) for x in _expand(w)}
+            prose.line_tokens.append(line_tokens)
+            if len(prose.tokens) < MAX_TOKENS:
+                prose.tokens.update(line_tokens)
             if _ASKS_HOW.search(text):
                 prose.asks_how = True
             if _QUESTION.search(text):
@@ -112,19 +123,28 @@ class Prose:
         prose._token_list = sorted(prose.tokens)
         return prose
 
-    def _has_word(self, word: str) -> bool:
+    def _spelled(self, word: str) -> str | None:
+        """The message's own token for `word`: itself, or a close misspelling of a long word."""
         if word in self.tokens:
-            return True
+            return word
         if len(word) < 6 or not self._token_list:
-            return False
-        return process.extractOne(word, self._token_list, scorer=fuzz.ratio, score_cutoff=86) is not None
+            return None
+        best = process.extractOne(word, self._token_list, scorer=fuzz.ratio, score_cutoff=90)
+        return best[0] if best else None
 
     def has_phrase(self, phrase: str) -> bool:
+        """Every word of the phrase within one prose line and the next (one sentence, roughly)."""
         cached = self._cache.get(phrase)
         if cached is not None:
             return cached
         ws = phrase_words(phrase)
-        found = bool(ws) and all(self._has_word(w) for w in ws)
+        spelled = [self._spelled(w) for w in ws]
+        found = False
+        if ws and all(spelled):
+            need = set(spelled)  # type: ignore[arg-type]
+            tokens = self.line_tokens
+            found = any(need <= (tokens[i] | tokens[i + 1] if i + 1 < len(tokens) else tokens[i])
+                        for i in range(len(tokens)))
         if not found and len(phrase) >= 20:
             # near-verbatim quotes of long phrases (OCR damage inside words); short deciding words such as
             # "on"/"off" make up too little of a long phrase, so the bar is high

@@ -107,6 +107,30 @@ def firewall_denies(raw: str, line: int) -> Packet | None:
     return Packet(line, m.group(1), m.group(3), m.group(2), m.group(4), frozenset({"deny"}))
 
 
+_BLOCK_WORDS = re.compile(r"\b(deny|denied|drop|dropped|block|blocked|reset-both|reset-server|policy-deny)\b")
+_PORT_5062 = re.compile(r"(?<![\d.])5062(?!\d)")
+_OUTSIDE = re.compile(r"\b(outside|untrust|untrusted|internet|external|wan)\b")
+_INSIDE = re.compile(r"\b(dmz|inside|trust|internal|lan)\b")
+
+
+def firewall_block_direction(raw: str) -> str | None:
+    """For a firewall log line that blocks TCP 5062: 'inbound', 'outbound' or 'unknown'; else None.
+
+    >>> firewall_block_direction("%ASA-4-106023: Deny tcp src outside:203.0.113.9/41022 dst dmz:198.51.100.4/5062")
+    'inbound'
+    >>> firewall_block_direction("13:02:11 TRAFFIC dmz untrust 198.51.100.2 203.0.113.5 5062 incomplete deny")
+    'outbound'
+    """
+    text = clean_line(raw)
+    if not _BLOCK_WORDS.search(text) or not _PORT_5062.search(text) or "header" in text:
+        return None
+    outside = _OUTSIDE.search(text)
+    inside = _INSIDE.search(text)
+    if outside and inside:
+        return "inbound" if outside.start() < inside.start() else "outbound"
+    return "unknown"
+
+
 _CERTS_HEADER = re.compile(r"certificates length:|certificates \(\d+ bytes\)|certificate chain$")
 _CERT_ITEM = re.compile(r"^(?:certificate:\s|\d+\s+s:)")
 _CERT_LENGTH = re.compile(r"^certificate length:\s*\d+")

@@ -83,6 +83,7 @@ class SipMessage:
     direction: str = ""              # received | sent | ""
     call_id: str = ""
     contact: str = ""
+    request_uri: str = ""
     headers: dict[str, str] = field(default_factory=dict)
 
 
@@ -100,6 +101,9 @@ def parse_messages(lines: list[str], start_indexes: list[int]) -> list[SipMessag
         if method is None and code is None:
             continue
         msg = SipMessage(first_line=start, start=method or f"SIP/2.0 {code}")
+        if method:
+            parts = raw.strip().lstrip("|").split()
+            msg.request_uri = parts[1].lower() if len(parts) > 1 else ""
         for back in range(start, max(-1, start - 4), -1):
             action = _ACTION.search(lines[back])
             if action:

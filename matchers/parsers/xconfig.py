@@ -69,6 +69,8 @@ def parse_xconfig_line(line: str, next_line: str | None = None) -> Setting | Non
     if not m:
         return None
     body = m.group(1).strip()
+    if body.count('"') == 1 and next_line is not None and next_line.count('"') == 1:
+        body += next_line.strip()  # OCR or a narrow terminal split the quoted value over two lines
     vm = _VALUE.match(body)
     if not vm or ":" not in body:
         return None

@@ -66,7 +66,9 @@ class Engine:
             return Report(outcome=Outcome.UNREADABLE, diagnoses=[], message=str(exc))
         return self.diagnose(text)
 
-    def diagnose(self, text: str) -> Report:
+    def diagnose(self, text: str, extra_facts: list[Fact] | None = None) -> Report:
+        """Diagnose `text`. `extra_facts` come from evidence that is not text (a certificate file, a
+        packet capture): their `line` is an index into `text`, which should describe that evidence."""
         if not text or not text.strip():
             return Report(outcome=Outcome.EMPTY, diagnoses=[], message="the input is empty")
         doc = Document.from_text(text)
@@ -74,6 +76,8 @@ class Engine:
             return Report(outcome=Outcome.EMPTY, diagnoses=[], message="the input holds no readable text",
                           line_count=len(doc.lines))
         ctx = self._context(doc)
+        for fact in extra_facts or ():
+            ctx.facts.add(fact)
         diagnoses = []
         for entry in self.kb:
             d = self._score(entry, ctx)

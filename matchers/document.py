@@ -1,7 +1,6 @@
 """The pasted input as the engine sees it: raw lines for quoting, a skeleton for matching."""
 from __future__ import annotations
 
-import bisect
 import codecs
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -49,16 +48,19 @@ def decode_bytes(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def _split_lines(text: str) -> list[str]:
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+def _split_lines(text: str) -> tuple[str, list[str]]:
+    """Normalised text and its lines; over-long lines are hard-wrapped (the text then follows suit)."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
-    if any(len(line) > MAX_LINE_CHARS for line in lines):
+    if max(map(len, lines)) > MAX_LINE_CHARS:
         wrapped: list[str] = []
         for line in lines:
             for start in range(0, max(len(line), 1), MAX_LINE_CHARS):
                 wrapped.append(line[start : start + MAX_LINE_CHARS])
         lines = wrapped
-    return lines
+        text = "\n".join(lines)
+    return text, lines
 
 
 @dataclass
@@ -67,23 +69,15 @@ class Document:
 
     lines: list[str]
     skeleton: str
-    _newlines: list[int] = field(repr=False)
     _clean: dict[int, str] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_text(cls, text: str) -> Document:
-        lines = _split_lines(text)
-        sk = skeleton("\n".join(lines))
-        return cls(lines=lines, skeleton=sk, _newlines=_find_all(sk, "\n"))
-
-    def line_index(self, offset: int) -> int:
-        """0-based line index of a skeleton offset."""
-        return bisect.bisect_left(self._newlines, offset)
+        text, lines = _split_lines(text)
+        return cls(lines=lines, skeleton=skeleton(text))
 
     def skeleton_line(self, index: int) -> str:
-        start = self._newlines[index - 1] + 1 if index > 0 else 0
-        end = self._newlines[index] if index < len(self._newlines) else len(self.skeleton)
-        return self.skeleton[start:end]
+        return skeleton(self.lines[index])
 
     def clean(self, index: int) -> str:
         cached = self._clean.get(index)
@@ -93,13 +87,5 @@ class Document:
 
     @cached_property
     def is_blank(self) -> bool:
-        return not self.skeleton.strip()
+        return not self.skeleton or self.skeleton.isspace()
 
-
-def _find_all(text: str, needle: str) -> list[int]:
-    out: list[int] = []
-    pos = text.find(needle)
-    while pos != -1:
-        out.append(pos)
-        pos = text.find(needle, pos + 1)
-    return out

@@ -2,21 +2,25 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .document import Document, decode_bytes
 from .errors import InputError
 from .facts import TRIGGER_SKELETONS, FactSet, extract_facts, non_webex_context
 from .knowledge_base import KnowledgeBase, load_knowledge_base
-from .model import Diagnosis, Entry, Evidence, Outcome, Report, Signal, SignalKind
+from .model import Diagnosis, Entry, Evidence, Outcome, Report, Signal, SignalKind, XconfigSpec
 from .normalize import skeleton
 from .parsers.base import Fact
 from .parsers.expressway_log import parse_record
 from .parsers.sip import codes_in_prose
-from .phrases import Prose
+from .phrases import PhraseIndex, Prose
 from .prefilter import Prefilter
 
 REPORT_THRESHOLD = 0.5
+GATE_WEIGHT = 0.1
+PROSE_HEAD = 3000
+PROSE_TAIL = 300
 AMBIGUITY_MARGIN = 0.06
 MAX_DIAGNOSES = 5
 MAX_EVIDENCE_LINES = 3
@@ -43,6 +47,7 @@ class _Context:
     facts: FactSet
     prose: Prose
     sip_codes: list[tuple[int, int | None]]
+    record_values: dict[int, dict[str, str]] = field(default_factory=dict)
 
 
 class Engine:
@@ -51,12 +56,24 @@ class Engine:
     def __init__(self, kb: KnowledgeBase | None = None) -> None:
         self.kb = kb if kb is not None else load_knowledge_base()
         keys: list[str] = []
+        phrases: list[str] = []
+        # which entries a present key (literal skeleton, fact, phrase, SIP code, "xconfig") can make fire
+        self._entries_by_key: dict[str, list[Entry]] = {}
         for entry in self.kb:
             for sig in (*entry.signals.values(), *entry.exclusions.values()):
                 keys.extend(sig.skeletons)
+                phrases.extend(sig.phrases)
+            for sig in entry.signals.values():
+                if sig.weight < GATE_WEIGHT:
+                    continue  # a gate (e.g. "is a question") alone never makes an entry worth scoring
+                for key in _trigger_keys(sig):
+                    bucket = self._entries_by_key.setdefault(key, [])
+                    if not bucket or bucket[-1] is not entry:
+                        bucket.append(entry)
         for group in TRIGGER_SKELETONS.values():
             keys.extend(group)
         self.prefilter = Prefilter(keys)
+        self.phrases = PhraseIndex(phrases)
 
     # ---------------------------------------------------------------- entry points
     def diagnose_bytes(self, data: bytes) -> Report:
@@ -79,7 +96,7 @@ class Engine:
         for fact in extra_facts or ():
             ctx.facts.add(fact)
         diagnoses = []
-        for entry in self.kb:
+        for entry in self._candidates(ctx):
             d = self._score(entry, ctx)
             if d is not None and d.confidence >= REPORT_THRESHOLD:
                 diagnoses.append(d)
@@ -95,6 +112,21 @@ class Engine:
         )
 
     # ---------------------------------------------------------------- evaluation
+    def _candidates(self, ctx: _Context) -> list[Entry]:
+        """Entries with at least one signal that can fire on what this input holds, in KB order."""
+        present: list[str] = list(ctx.hits)
+        present.extend({f.name for f in ctx.facts.facts})
+        present.extend({f"{f.name}={f.value.lower()}" for f in ctx.facts.facts if f.value})
+        present.extend(ctx.prose.matched)
+        present.extend(f"sip:{code}" for code, _ in ctx.sip_codes)
+        present.extend({"xconfig:" + key for s in ctx.facts.settings for key in s.tail_keys()})
+        chosen: dict[str, Entry] = {}
+        for key in present:
+            for entry in self._entries_by_key.get(key, ()):
+                chosen.setdefault(entry.id, entry)
+        order = {entry_id: i for i, entry_id in enumerate(self.kb.entries)}
+        return sorted(chosen.values(), key=lambda e: order[e.id])
+
     def _context(self, doc: Document) -> _Context:
         hits = self.prefilter.scan(doc)
         group_hits: dict[str, list[int]] = {}
@@ -105,8 +137,11 @@ class Engine:
             if lines:
                 group_hits[group] = sorted(lines)
         facts = extract_facts(doc, group_hits)
-        prose_indexes = [i for i, line in enumerate(doc.lines[:20000]) if _is_prose(line)]
-        prose = Prose.from_lines([doc.lines[i] for i in prose_indexes], prose_indexes)
+        # chat text sits at the start or the end of a paste; a long log in between is not read for it
+        n = len(doc.lines)
+        window = range(n) if n <= PROSE_HEAD + PROSE_TAIL else [*range(PROSE_HEAD), *range(n - PROSE_TAIL, n)]
+        prose_indexes = [i for i in window if _is_prose(doc.lines[i])]
+        prose = Prose.from_lines([doc.lines[i] for i in prose_indexes], prose_indexes, self.phrases)
         other = non_webex_context(doc, group_hits, prose.tokens)
         if other is not None:
             facts.add(other)
@@ -145,8 +180,11 @@ def _quote(doc: Document, index: int) -> str:
 
 def _line_evidence(sig: Signal, ctx: _Context, index: int, values: dict[str, str] | None = None) -> Evidence:
     if values is None:
-        record = parse_record(ctx.doc.lines[index]) if "=" in ctx.doc.lines[index] else {}
-        values = {k: v for k, v in record.items() if k in RECORD_KEYS and v}
+        values = ctx.record_values.get(index)
+        if values is None:
+            record = parse_record(ctx.doc.lines[index]) if "=" in ctx.doc.lines[index] else {}
+            values = ctx.record_values[index] = {k: v for k, v in record.items() if k in RECORD_KEYS and v}
+        values = dict(values)
     return Evidence(signal=sig.name, kind=str(sig.kind), line=index + 1, quote=_quote(ctx.doc, index), values=values)
 
 
@@ -205,12 +243,25 @@ def _evaluate(sig: Signal, ctx: _Context) -> list[Evidence]:
         return out
     # PHRASE
     for phrase in sig.phrases:
-        if ctx.prose.has_phrase(phrase):
-            index, _ = ctx.prose.line_for(phrase)
-            if index is None:
-                return [Evidence(sig.name, str(kind), None, phrase, {"phrase": phrase})]
+        index = ctx.prose.line_for(phrase)
+        if index is not None:
             return [_line_evidence(sig, ctx, index, {"phrase": phrase})]
     return []
+
+
+def _trigger_keys(sig: Signal) -> list[str]:
+    """Keys whose presence in an input can make `sig` fire (see Engine._candidates)."""
+    kind = sig.kind
+    if kind in (SignalKind.LITERAL, SignalKind.PATTERN, SignalKind.RECORD):
+        return list(sig.skeletons)
+    if kind is SignalKind.PHRASE:
+        return list(sig.phrases)
+    if kind is SignalKind.FACT:
+        return [f"{sig.fact}={v}" for v in sig.fact_values] if sig.fact_values else [sig.fact]
+    if kind is SignalKind.SIP_CODE:
+        return [f"sip:{code}" for code in sig.sip_codes]
+    assert sig.xconfig is not None
+    return ["xconfig:" + skeleton(sig.xconfig.setting)]
 
 
 def _record_matches(sig: Signal, raw: str, skeleton_line: str) -> bool:
@@ -227,9 +278,7 @@ def _record_matches(sig: Signal, raw: str, skeleton_line: str) -> bool:
 def _xconfig_evidence(sig: Signal, ctx: _Context) -> list[Evidence]:
     spec = sig.xconfig
     assert spec is not None
-    tail = skeleton(spec.setting)
-    wanted = {skeleton(v) for v in spec.values}
-    expected = {skeleton(v) for v in spec.expect}
+    tail, wanted, expected = _xconfig_skeletons(spec)
     out = []
     for s in ctx.facts.settings:
         if not s.path_skeleton.endswith(tail):
@@ -253,6 +302,12 @@ def _xconfig_evidence(sig: Signal, ctx: _Context) -> list[Evidence]:
         if len(out) >= MAX_EVIDENCE_LINES:
             break
     return out
+
+
+@lru_cache(maxsize=4096)
+def _xconfig_skeletons(spec: XconfigSpec) -> tuple[str, frozenset[str], frozenset[str]]:
+    return (skeleton(spec.setting), frozenset(skeleton(v) for v in spec.values),
+            frozenset(skeleton(v) for v in spec.expect))
 
 
 def _mark_ambiguity(diagnoses: list[Diagnosis]) -> None:

@@ -41,9 +41,10 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "firewall": ("deny", "drop", "denied", "blocked", "reset-both"),
     "webex_marker": ("webex", "spark", "wbx2", "l2sip", "callservice", "call service", "hybrid", "squared",
                      "5062", "locus", "control hub"),
-    "non_webex_port": ('port="5061"', 'port="7001"', "port 5061", "port 7001", ":5061", ":7001"),
-    "alias": ("with alias", "Dst-alias", "destination="),
 }
+_NON_WEBEX_PORT = re.compile(r"port\W{0,4}(5061|7001)\b|:(5061|7001)\b", re.IGNORECASE)
+_ALIAS = re.compile(r"with alias '([^']*)'|dst-alias\W{0,4}([^\s\"]+)|destination=\W?([^\s\"]+)", re.IGNORECASE)
+NON_WEBEX_SCAN_LINES = 5000
 NON_WEBEX_WORDS = frozenset({"b2b", "mra", "jabber", "partner", "supplier", "pstn", "gateway", "toll", "fraud",
                              "trunk", "itsp", "teams", "asterisk", "cube"})
 TRIGGER_SKELETONS: dict[str, tuple[str, ...]] = {
@@ -163,16 +164,19 @@ def non_webex_context(doc: Document, hits: dict[str, list[int]], prose_tokens: s
     if hits.get("webex_marker"):
         return None
     reasons = []
-    if hits.get("non_webex_port"):
+    head = doc.lines[:NON_WEBEX_SCAN_LINES]  # only reached for pastes with no Webex marker at all
+    if any(_NON_WEBEX_PORT.search(line) for line in head):
         reasons.append("ports 5061/7001 (B2B or MRA), not the Webex mutual TLS port 5062")
     words = sorted(prose_tokens & NON_WEBEX_WORDS)
     if words:
         reasons.append("the message is about " + ", ".join(words))
-    for i in hits.get("alias", []):
-        text = clean_line(doc.lines[i])
-        if ("@" in text or re.search(r"\d{4,}", text)) and not search_rules.is_webex_alias(text):
-            reasons.append("the called alias is not a Webex address")
-            break
+    for line in head:
+        m = _ALIAS.search(line)
+        if m:
+            alias = next(g for g in m.groups() if g is not None).lower()
+            if ("@" in alias or re.search(r"\d{4,}", alias)) and not search_rules.is_webex_alias(alias):
+                reasons.append("the called alias is not a Webex address")
+                break
     if not reasons:
         return None
     return Fact("non_webex_context", "", None, note="; ".join(reasons))

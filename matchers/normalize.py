@@ -63,6 +63,7 @@ def skeleton(text: str) -> str:
 
 
 _WS = re.compile(r"[ \t\r\f\v\u00a0]+")
+_SUSPECT = re.compile(r"[\d.:][lIoO|]|[lIoO|][\d.:]|[a-zA-Z][10][a-z]|T7\d|0l\b")
 _DIGIT_L = re.compile(r"(?<=\d)[lI|](?=[\d.:])|(?<=[\d.:])[lI|](?=\d)")
 _DIGIT_O = re.compile(r"(?<=\d)[oO](?=\d)|(?<=[\d.:])[oO](?=\d)|(?<=\d)[oO](?=[.:]\d)")
 _LETTER_1 = re.compile(r"(?<=[a-z])1(?=[a-z])|(?<=[A-Z])1(?=[a-z])")
@@ -75,13 +76,15 @@ _POUND = re.compile(r"£")
 def clean_line(line: str) -> str:
     """Lower-cased, whitespace-squeezed line with context-repaired OCR confusions."""
     text = to_nfkc(line)
-    text = _T7.sub(r"\1", text)
-    text = _POUND.sub("f", text)
-    text = _HOST_0L.sub("01", text)
-    text = _LETTER_1.sub("l", text)  # letters first: "ca1l." is "call.", not "ca11."
-    text = _LETTER_0.sub("o", text)
-    text = _DIGIT_L.sub("1", text)
-    text = _DIGIT_O.sub("0", text)
+    if "£" in text:
+        text = _POUND.sub("f", text)
+    if _SUSPECT.search(text):  # most lines need no repair; skip the context passes for them
+        text = _T7.sub(r"\1", text)
+        text = _HOST_0L.sub("01", text)
+        text = _LETTER_1.sub("l", text)  # letters first: "ca1l." is "call.", not "ca11."
+        text = _LETTER_0.sub("o", text)
+        text = _DIGIT_L.sub("1", text)
+        text = _DIGIT_O.sub("0", text)
     text = _WS.sub(" ", text).strip()
     return text.lower()
 

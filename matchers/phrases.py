@@ -1,17 +1,20 @@
 """Chat and prose: word-level phrase matching that tolerates typos, plurals and abbreviations.
 
->>> prose = Prose.from_lines(["my webex app gets two call notifications, expe is X14"])
->>> prose.has_phrase("two notifications"), prose.has_phrase("expressway x14"), prose.has_phrase("three toasts")
-(True, True, False)
+>>> index = PhraseIndex(["two notifications", "expressway x14", "three toasts", "preloaded routes"])
+>>> prose = Prose.from_lines(["my webex app gets two call notificatons, expe is X14"], index=index)
+>>> sorted(prose.matched)
+['expressway x14', 'two notifications']
 >>> Prose.from_lines(["how do i decode 5062 in wireshark?"]).asks_how
 True
 """
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from .normalize import clean_line, words
 
@@ -53,6 +56,7 @@ _ASKS_HOW = re.compile(
 _QUESTION = re.compile(r"\?|^\s*(why|what|how|where|which|can|could|is|are|does|do|any idea|anyone|help)\b")
 MAX_PROSE_LINES = 400
 MAX_TOKENS = 6000
+FUZZY_MIN_LEN = 6
 
 
 def stem(word: str) -> str:
@@ -81,6 +85,12 @@ def _expand(token: str) -> tuple[str, ...]:
     return expanded
 
 
+@lru_cache(maxsize=65536)
+def token_forms(token: str) -> tuple[str, ...]:
+    """Stemmed forms a message token counts as (itself, abbreviation expansions, name parts)."""
+    return tuple(dict.fromkeys(stem(x) for x in _expand(token)))
+
+
 def phrase_words(phrase: str) -> tuple[str, ...]:
     out: list[str] = []
     for w in words(clean_line(phrase)):
@@ -90,78 +100,128 @@ def phrase_words(phrase: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
+class PhraseIndex:
+    """Every knowledge-base phrase, indexed by its words, built once per knowledge base.
+
+    Matching a message costs what the message holds, not how many phrases exist: message words are
+    mapped onto the phrase vocabulary (exactly, or as a one-edit misspelling of a word of six or more
+    letters, found through a delete index and confirmed with rapidfuzz), and only phrases whose words
+    all occur are checked further.
+    """
+
+    def __init__(self, phrases: Iterable[str]) -> None:
+        self.words: dict[str, tuple[str, ...]] = {}
+        self.by_word: dict[str, set[str]] = {}
+        self.deletes: dict[str, set[str]] = {}
+        self._vocab_cache: dict[str, frozenset[str]] = {}
+        frequency: dict[str, int] = {}
+        for phrase in phrases:
+            ws = phrase_words(phrase)
+            if not ws or phrase in self.words:
+                continue
+            self.words[phrase] = ws
+            for w in ws:
+                frequency[w] = frequency.get(w, 0) + 1
+        # each phrase is filed under its rarest word only: a phrase cannot match without that word, and
+        # common words ("webex", "call") then do not drag every phrase into every message's candidates
+        self.vocabulary = set(frequency)
+        for phrase, ws in self.words.items():
+            rarest = min(ws, key=lambda w: (frequency[w], w))
+            self.by_word.setdefault(rarest, set()).add(phrase)
+        for w in self.vocabulary:
+            if len(w) >= FUZZY_MIN_LEN and w.isalpha():
+                for d in _deletions(w):
+                    self.deletes.setdefault(d, set()).add(w)
+
+    def vocabulary_of(self, token: str) -> frozenset[str]:
+        """Phrase words this message token stands for (itself, or a close misspelling of them)."""
+        cached = self._vocab_cache.get(token)
+        if cached is None:
+            cached = frozenset(self._vocabulary_of(token))
+            if len(self._vocab_cache) < 200_000:
+                self._vocab_cache[token] = cached
+        return cached
+
+    def _vocabulary_of(self, token: str) -> set[str]:
+        if token in self.vocabulary:
+            return {token}
+        if len(token) < FUZZY_MIN_LEN - 1 or not token.isalpha():
+            return set()
+        candidates = set(self.deletes.get(token, ()))          # the token lost a letter
+        for d in _deletions(token):
+            if d in self.vocabulary:                            # the token gained a letter
+                candidates.add(d)
+            candidates.update(self.deletes.get(d, ()))          # one letter differs
+        return {w for w in candidates if len(w) >= FUZZY_MIN_LEN and Levenshtein.distance(token, w) <= 1}
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
 @dataclass
 class Prose:
-    """The free-text part of a message: its lines, words and whether it asks something."""
+    """The free-text part of a message: its lines, which phrases they hold, and whether it asks something."""
 
     lines: list[tuple[int, str]] = field(default_factory=list)   # (line index, cleaned text)
-    tokens: set[str] = field(default_factory=set)
-    line_tokens: list[set[str]] = field(default_factory=list)    # per prose line, for the sentence window
+    tokens: set[str] = field(default_factory=set)                 # stemmed words of all prose lines
     asks_how: bool = False
     is_question: bool = False
-    _token_list: list[str] = field(default_factory=list)
-    _cache: dict[str, bool] = field(default_factory=dict)
+    matched: dict[str, int] = field(default_factory=dict)        # phrase -> document line index
 
     @classmethod
-    def from_lines(cls, raw_lines: list[str], indexes: list[int] | None = None) -> Prose:
+    def from_lines(cls, raw_lines: list[str], indexes: list[int] | None = None,
+                   index: PhraseIndex | None = None) -> Prose:
         prose = cls()
         pairs = list(zip(indexes if indexes is not None else range(len(raw_lines)), raw_lines, strict=False))
-        for index, raw in pairs[:MAX_PROSE_LINES]:
+        line_tokens: list[set[str]] = []
+        for line_index, raw in pairs[:MAX_PROSE_LINES]:
             text = clean_line(raw[:1000])
             if not text:
                 continue
-            prose.lines.append((index, text))
-            line_tokens = {stem(x) for w in words(text) for x in _expand(w)}
-            prose.line_tokens.append(line_tokens)
+            prose.lines.append((line_index, text))
+            tokens = {form for w in words(text) for form in token_forms(w)}
+            line_tokens.append(tokens)
             if len(prose.tokens) < MAX_TOKENS:
-                prose.tokens.update(line_tokens)
+                prose.tokens.update(tokens)
             if _ASKS_HOW.search(text):
                 prose.asks_how = True
             if _QUESTION.search(text):
                 prose.is_question = True
         prose.is_question = prose.is_question or prose.asks_how
-        prose._token_list = sorted(prose.tokens)
+        if index is not None:
+            prose._match(index, line_tokens)
         return prose
 
-    def _spelled(self, word: str) -> str | None:
-        """The message's own token for `word`: itself, or a close misspelling of a long word."""
-        if word in self.tokens:
-            return word
-        if len(word) < 6 or not self._token_list:
-            return None
-        best = process.extractOne(word, self._token_list, scorer=fuzz.ratio, score_cutoff=90)
-        return best[0] if best else None
+    def _match(self, index: PhraseIndex, line_tokens: list[set[str]]) -> None:
+        mapping: dict[str, set[str]] = {}
+        line_vocab: list[set[str]] = []
+        for tokens in line_tokens:
+            vocab: set[str] = set()
+            for t in tokens:
+                if t not in mapping:
+                    mapping[t] = index.vocabulary_of(t)
+                vocab |= mapping[t]
+            line_vocab.append(vocab)
+        # windows of one line and the next: every word of a phrase must fall in one window
+        windows_of: dict[str, set[int]] = {}
+        for i, vocab in enumerate(line_vocab):
+            for w in vocab:
+                windows_of.setdefault(w, set()).add(i)
+                if i > 0:
+                    windows_of[w].add(i - 1)
+        candidates = {p for w in windows_of for p in index.by_word.get(w, ())}
+        for phrase in candidates:
+            need = index.words[phrase]
+            if not all(w in windows_of for w in need):
+                continue
+            common = set.intersection(*(windows_of[w] for w in need))
+            if common:
+                self.matched[phrase] = self.lines[min(common)][0]
 
     def has_phrase(self, phrase: str) -> bool:
-        """Every word of the phrase within one prose line and the next (one sentence, roughly)."""
-        cached = self._cache.get(phrase)
-        if cached is not None:
-            return cached
-        ws = phrase_words(phrase)
-        spelled = [self._spelled(w) for w in ws]
-        found = False
-        if ws and all(spelled):
-            need = set(spelled)  # type: ignore[arg-type]
-            tokens = self.line_tokens
-            found = any(need <= (tokens[i] | tokens[i + 1] if i + 1 < len(tokens) else tokens[i])
-                        for i in range(len(tokens)))
-        if not found and len(phrase) >= 20:
-            # near-verbatim quotes of long phrases (OCR damage inside words); short deciding words such as
-            # "on"/"off" make up too little of a long phrase, so the bar is high
-            target = clean_line(phrase)
-            found = any(
-                fuzz.partial_ratio(target, text, score_cutoff=96) for _, text in self.lines if len(text) >= len(target)
-            )
-        self._cache[phrase] = found
-        return found
+        return phrase in self.matched
 
-    def line_for(self, phrase: str) -> tuple[int | None, str]:
-        """The prose line that best shows `phrase`, for quoting."""
-        ws = phrase_words(phrase)
-        best: tuple[int, int | None, str] = (-1, None, "")
-        for index, text in self.lines:
-            tokens = {stem(x) for w in words(text) for x in _expand(w)}
-            score = sum(1 for w in ws if w in tokens)
-            if score > best[0]:
-                best = (score, index, text)
-        return best[1], best[2]
+    def line_for(self, phrase: str) -> int | None:
+        """The document line index where `phrase` was found, for quoting."""
+        return self.matched.get(phrase)

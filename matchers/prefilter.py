@@ -1,42 +1,77 @@
-"""One Aho-Corasick pass over the skeleton finds every literal, anchor and parser trigger at once.
+"""One pass over the skeleton finds every literal, anchor and parser trigger at once.
 
 Its cost grows with the input, not with the number of knowledge-base entries, which is what keeps a
-knowledge base ten or a hundred times larger cheap.
+knowledge base ten or a hundred times larger cheap. Hyperscan (SIMD literal matching) is used where its
+wheel is available; pyahocorasick, which finds exactly the same hits more slowly, everywhere else.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import ahocorasick
 
 from .document import Document
 
+try:  # Hyperscan ships x86-64 wheels only
+    import hyperscan
+except ImportError:  # pragma: no cover - depends on the platform
+    hyperscan = None
+
 MAX_LINES_PER_KEY = 200  # enough to quote and decide; a literal on every line of a huge log adds nothing
 
 
 class Prefilter:
-    def __init__(self, keys: Iterable[str]) -> None:
-        self._automaton = ahocorasick.Automaton()
-        self._size = 0
-        for key in set(keys):
-            if key:
+    def __init__(self, keys: Iterable[str], engine: str = "auto") -> None:
+        self.keys = sorted({k for k in keys if k})
+        self.engine = "hyperscan" if engine == "auto" and hyperscan is not None and self.keys else engine
+        if self.engine == "auto":
+            self.engine = "ahocorasick"
+        if self.engine == "hyperscan":
+            self._database = hyperscan.Database()
+            self._database.compile(
+                expressions=[re.escape(k).encode() for k in self.keys], ids=list(range(len(self.keys))),
+                elements=len(self.keys), flags=[0] * len(self.keys),
+            )
+        else:
+            self._automaton = ahocorasick.Automaton()
+            for key in self.keys:
                 self._automaton.add_word(key, key)
-                self._size += 1
-        if self._size:
-            self._automaton.make_automaton()
+            if self.keys:
+                self._automaton.make_automaton()
 
     def scan(self, doc: Document) -> dict[str, list[int]]:
         """Skeleton key -> 0-based indexes of the lines holding it (first MAX_LINES_PER_KEY, in order)."""
+        if not self.keys:
+            return {}
+        if self.engine == "hyperscan":
+            return self._scan_hyperscan(doc.skeleton.encode("utf-8", errors="replace"))
+        return self._collect(doc.skeleton, "\n", self._automaton.iter(doc.skeleton))
+
+    def _scan_hyperscan(self, data: bytes) -> dict[str, list[int]]:
+        hits: list[tuple[int, str]] = []
+        keys = self.keys
+
+        def on_match(key_id: int, _start: int, end: int, _flags: int, _context: object) -> None:
+            hits.append((end, keys[key_id]))
+
+        self._database.scan(data, match_event_handler=on_match)
+        hits.sort(key=lambda h: h[0])
+        return self._collect(data, b"\n", hits)
+
+    @staticmethod
+    def _collect(text: str | bytes, newline: str | bytes, hits: Iterable[tuple[int, str]]) -> dict[str, list[int]]:
         found: dict[str, list[int]] = {}
-        if not self._size:
-            return found
-        line_index = doc.line_index
-        for end, key in self._automaton.iter(doc.skeleton):
+        line = 0
+        position = 0
+        for end, key in hits:  # in text order
             lines = found.get(key)
+            if lines is not None and len(lines) >= MAX_LINES_PER_KEY:
+                continue
+            line += text.count(newline, position, end)  # type: ignore[arg-type]
+            position = end
             if lines is None:
-                found[key] = [line_index(end)]
-            elif len(lines) < MAX_LINES_PER_KEY:
-                index = line_index(end)
-                if lines[-1] != index:
-                    lines.append(index)
+                found[key] = [line]
+            elif lines[-1] != line:
+                lines.append(line)
         return found

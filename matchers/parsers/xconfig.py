@@ -49,10 +49,16 @@ class Setting:
     zone_type: str | None = None
     rule: str | None = None   # search rule number
     line: int | None = None
+    path_skeleton: str = ""
 
-    @property
-    def path_skeleton(self) -> str:
-        return skeleton(self.path)
+    def __post_init__(self) -> None:
+        if not self.path_skeleton:
+            object.__setattr__(self, "path_skeleton", skeleton(self.path))
+
+    def tail_keys(self) -> list[str]:
+        """Skeletons of every word-suffix of the path: the keys a knowledge-base `setting` can match."""
+        parts = self.path.split()
+        return [skeleton(" ".join(parts[i:])) for i in range(len(parts))]
 
 
 _ZONE_TYPES_SK = {skeleton(z): z for z in ZONE_TYPES}

@@ -28,17 +28,18 @@ from matchers import Engine, load_knowledge_base  # noqa: E402
 from matchers.knowledge_base import DEFAULT_KB_DIR  # noqa: E402
 
 NOISE = [
-    '{ts} expe01 tvcs: UTCTime="{utc}" Module="network.sip" Level="DEBUG":  Action="Received" Local-ip="198.51.100.10" '
-    'Local-port="5061" Src-ip="203.0.113.{n}" Src-port="{p}" Msg-Hash="{h}"',
+    '{ts} expe01 tvcs: UTCTime="{utc}" Module="network.sip" Level="DEBUG":  Action="Received" '
+    'Local-ip="198.51.100.10" Local-port="5061" Src-ip="203.0.113.{n}" Src-port="{p}" Msg-Hash="{h}"',
     '{ts} expe01 tvcs: UTCTime="{utc}" Module="network.tcp" Level="DEBUG":  Src-ip="203.0.113.{n}" Src-port="{p}" '
     'Dst-ip="198.51.100.10" Dst-port="5061" Detail="TCP Connection Established"',
     '{ts} expe01 tvcs: UTCTime="{utc}" Module="developer.ssl" Level="INFO" CodeLocation="ppcmains/ssl/ttssl/'
-    'ttssl_openssl.cpp(1954)" Method="::ttssl_continueHandshake" Thread="0x7f11aa3fe700":  Detail="Handshake in progress"'
-    ' Reason="want read/write"',
-    '{ts} expe01 tvcs: Event="Call Attempted" Service="SIP" Src-ip="192.0.2.{n}" Src-port="{p}" Src-alias-type="SIP" '
-    'Src-alias="sip:user{n}@example.com" Dst-alias-type="SIP" Dst-alias="sip:room{p}@example.com" Protocol="TLS" Auth="NO"',
-    '{ts} expe01 tvcs: UTCTime="{utc}" Module="network.search" Level="DEBUG":  Detail="Search rule \'as is local\' did not '
-    'match destination alias \'room{p}@example.com\'"',
+    'ttssl_openssl.cpp(1954)" Method="::ttssl_continueHandshake" Thread="0x7f11aa3fe700":  '
+    'Detail="Handshake in progress" Reason="want read/write"',
+    '{ts} expe01 tvcs: Event="Call Attempted" Service="SIP" Src-ip="192.0.2.{n}" Src-port="{p}" '
+    'Src-alias-type="SIP" Src-alias="sip:user{n}@example.com" Dst-alias-type="SIP" '
+    'Dst-alias="sip:room{p}@example.com" Protocol="TLS" Auth="NO"',
+    '{ts} expe01 tvcs: UTCTime="{utc}" Module="network.search" Level="DEBUG":  '
+    'Detail="Search rule \'as is local\' did not match destination alias \'room{p}@example.com\'"',
     "Via: SIP/2.0/TLS 192.0.2.{n}:5061;branch=z9hG4bK{h};received=192.0.2.{n}",
     "Call-ID: {h}@192.0.2.{n}",
     "CSeq: 101 INVITE",
@@ -46,8 +47,9 @@ NOISE = [
     "a=rtpmap:9 G722/8000",
 ]
 NEEDLES = [
-    '{ts} expe01 tvcs: Event="Inbound TLS Negotiation Error" Service="SIP" Src-ip="203.0.113.45" Src-port="{p}" '
-    'Dst-ip="198.51.100.10" Dst-port="5062" Detail="self signed certificate in certificate chain" Protocol="TLS" Level="1"',
+    '{ts} expe01 tvcs: Event="Inbound TLS Negotiation Error" Service="SIP" Src-ip="203.0.113.45" '
+    'Src-port="{p}" Dst-ip="198.51.100.10" Dst-port="5062" Detail="self signed certificate in certificate chain" '
+    'Protocol="TLS" Level="1"',
     '{ts} expe01 tvcs: UTCTime="{utc}" Module="network.tcp" Level="ERROR":  Src-ip="198.51.100.10" Src-port="{p}" '
     'Dst-ip="203.0.113.70" Dst-port="5062" Detail="TCP Connection Failed"',
 ]

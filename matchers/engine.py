@@ -14,11 +14,16 @@ from .normalize import skeleton
 from .parsers.base import Fact
 from .parsers.expressway_log import parse_record
 from .parsers.sip import codes_in_prose
-from .phrases import PhraseIndex, Prose
+from .phrases import STOPWORDS, PhraseIndex, Prose
 from .prefilter import Prefilter
+from .similarity import EXTRA_STOPWORDS, QuestionIndex
 
 REPORT_THRESHOLD = 0.5
 GATE_WEIGHT = 0.1
+SIMILAR_SIGNAL = "similar_question"
+SIMILAR_SUPPORT = 0.35   # cosine at which a question supports an entry whose condition holds
+SIMILAR_MARGIN = 0.07    # a pure chat question alone is enough when one entry is clearly the closest
+SIMILAR_MAX_WEIGHT = 0.7
 PROSE_HEAD = 3000
 PROSE_TAIL = 300
 AMBIGUITY_MARGIN = 0.06
@@ -47,6 +52,11 @@ class _Context:
     facts: FactSet
     prose: Prose
     sip_codes: list[tuple[int, int | None]]
+    similar: dict[str, tuple[float, str]] = field(default_factory=dict)   # entry id -> (cosine, stored question)
+    chat_only: bool = False          # a question in words with no structured evidence
+    similar_best: str = ""
+    without_similarity: dict[str, float] = field(default_factory=dict)
+    similar_margin: float = 0.0
     record_values: dict[int, dict[str, str]] = field(default_factory=dict)
 
 
@@ -74,6 +84,7 @@ class Engine:
             keys.extend(group)
         self.prefilter = Prefilter(keys)
         self.phrases = PhraseIndex(phrases)
+        self.questions = QuestionIndex({e.id: [e.title, e.summary, *e.questions, *e.symptoms] for e in self.kb})
 
     # ---------------------------------------------------------------- entry points
     def diagnose_bytes(self, data: bytes) -> Report:
@@ -100,6 +111,7 @@ class Engine:
             d = self._score(entry, ctx)
             if d is not None and d.confidence >= REPORT_THRESHOLD:
                 diagnoses.append(d)
+        _drop_similarity_between_lookalikes(diagnoses, ctx)
         diagnoses.sort(key=lambda d: (-d.confidence, -d.entry.prior, d.entry.id))
         diagnoses = diagnoses[:MAX_DIAGNOSES]
         _mark_ambiguity(diagnoses)
@@ -120,6 +132,8 @@ class Engine:
         present.extend(ctx.prose.matched)
         present.extend(f"sip:{code}" for code, _ in ctx.sip_codes)
         present.extend({"xconfig:" + key for s in ctx.facts.settings for key in s.tail_keys()})
+        present.extend(f"similar:{entry_id}" for entry_id, (score, _) in ctx.similar.items()
+                       if score >= SIMILAR_SUPPORT)
         chosen: dict[str, Entry] = {}
         for key in present:
             for entry in self._entries_by_key.get(key, ()):
@@ -152,7 +166,16 @@ class Engine:
         sip_codes = list(facts.sip_codes)
         for index, text in prose.lines:
             sip_codes.extend((code, index) for code in codes_in_prose(text))
-        return _Context(doc=doc, hits=hits, facts=facts, prose=prose, sip_codes=sip_codes)
+        ctx = _Context(doc=doc, hits=hits, facts=facts, prose=prose, sip_codes=sip_codes)
+        if prose.is_question:
+            query = {t for t in prose.tokens if t not in STOPWORDS and t not in EXTRA_STOPWORDS}
+            ctx.similar = self.questions.best(query)
+            ctx.chat_only = not facts.kinds
+            ranked = sorted(ctx.similar.items(), key=lambda kv: -kv[1][0])
+            if ranked:
+                ctx.similar_best = ranked[0][0]
+                ctx.similar_margin = ranked[0][1][0] - (ranked[1][1][0] if len(ranked) > 1 else 0.0)
+        return ctx
 
     def _score(self, entry: Entry, ctx: _Context) -> Diagnosis | None:
         fired: dict[str, list[Evidence]] = {}
@@ -160,16 +183,32 @@ class Engine:
             ev = _evaluate(sig, ctx)
             if ev:
                 fired[name] = ev
-        if not fired or entry.condition is None or not entry.condition.evaluate(set(fired)):
+        weights = {name: entry.signals[name].weight for name in fired}
+        holds = bool(fired) and entry.condition is not None and entry.condition.evaluate(set(fired))
+        similarity, closest = ctx.similar.get(entry.id, (0.0, ""))
+        # only the entry whose listed questions come closest gets this signal: close look-alikes (inbound
+        # vs outbound call flow) share words, and similarity must not decide between them
+        closest_entry = entry.id == ctx.similar_best
+        alone = ctx.chat_only and closest_entry and ctx.similar_margin >= SIMILAR_MARGIN
+        if similarity >= SIMILAR_SUPPORT and closest_entry and (holds or alone):
+            # the question reads like one this entry lists: support, or on its own for pure chat
+            fired[SIMILAR_SIGNAL] = [Evidence(SIMILAR_SIGNAL, "similarity", None, closest,
+                                              {"similarity": f"{similarity:.2f}"})]
+            weights[SIMILAR_SIGNAL] = min(SIMILAR_MAX_WEIGHT, similarity + 0.2)
+            holds = True
+        if not holds:
             return None
         for sig in entry.exclusions.values():
             if _evaluate(sig, ctx):
                 return None
         miss = 1.0
         for name in fired:
-            miss *= 1.0 - entry.signals[name].weight
+            miss *= 1.0 - weights[name]
         confidence = min(0.99, 1.0 - miss + entry.prior)
-        evidence = [e for name in sorted(fired, key=lambda n: -entry.signals[n].weight) for e in fired[name]]
+        if SIMILAR_SIGNAL in weights and len(weights) > 1:
+            without = 1.0 - (1.0 - confidence) / max(1e-9, 1.0 - weights[SIMILAR_SIGNAL])
+            ctx.without_similarity[entry.id] = min(0.99, without)
+        evidence = [e for name in sorted(fired, key=lambda n: -weights[n]) for e in fired[name]]
         return Diagnosis(entry=entry, confidence=confidence, evidence=evidence)
 
 
@@ -308,6 +347,16 @@ def _xconfig_evidence(sig: Signal, ctx: _Context) -> list[Evidence]:
 def _xconfig_skeletons(spec: XconfigSpec) -> tuple[str, frozenset[str], frozenset[str]]:
     return (skeleton(spec.setting), frozenset(skeleton(v) for v in spec.values),
             frozenset(skeleton(v) for v in spec.expect))
+
+
+def _drop_similarity_between_lookalikes(diagnoses: list[Diagnosis], ctx: _Context) -> None:
+    """Look-alike entries are told apart by their own signals, never by question similarity."""
+    reported = {d.entry.id for d in diagnoses}
+    for d in diagnoses:
+        base = ctx.without_similarity.get(d.entry.id)
+        if base is not None and any(x.other_id in reported for x in d.entry.distinguish):
+            d.confidence = base
+            d.evidence = [e for e in d.evidence if e.signal != SIMILAR_SIGNAL]
 
 
 def _mark_ambiguity(diagnoses: list[Diagnosis]) -> None:

@@ -86,6 +86,38 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return 2
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    return serve(args.host, args.port)
+
+
+def cmd_register_webhooks(args: argparse.Namespace) -> int:
+    from .config import ConfigError
+    from .register import register_from_env
+    from .webex import WebexError
+
+    try:
+        for line in register_from_env(args.url):
+            print(line)
+    except (ConfigError, WebexError) as exc:
+        print(f"register-webhooks: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from .evaluate import load_cases, score_cases
+
+    engine = Engine(load_knowledge_base(args.kb))
+    for path in args.cases:
+        score = score_cases(engine, load_cases(path))
+        print(f"== {path}\n{score.summary()}")
+        for case_id, expect, got in score.wrong[: args.show]:
+            print(f"wrong: {case_id} expected {expect} got {got}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     parser.add_argument("--kb", help="knowledge-base directory (default: knowledge/ of this project)")
@@ -99,9 +131,20 @@ def build_parser() -> argparse.ArgumentParser:
     kb_sub.add_parser("list", help="list every entry").set_defaults(func=cmd_kb_list)
     validate = kb_sub.add_parser("validate", help="check every entry, report file:line problems")
     validate.set_defaults(func=cmd_kb_validate)
+    ev = sub.add_parser("evaluate", help="score the engine on labelled pastes (cases.yaml format)")
+    ev.add_argument("cases", nargs="+", help="YAML files of cases: id, kind, expect, also, text")
+    ev.add_argument("--show", type=int, default=0, help="list this many wrongly answered cases")
+    ev.set_defaults(func=cmd_evaluate)
     e = sub.add_parser("explain", help="show an entry, or the entries a SIP response code appears in")
     e.add_argument("topic", help="an entry id or a SIP response code")
     e.set_defaults(func=cmd_explain)
+    serve = sub.add_parser("serve", help="run the service (local mode with a paste page when no WEBEX_ACCESS_TOKEN)")
+    serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to listen on (default 5000)")
+    serve.set_defaults(func=cmd_serve)
+    reg = sub.add_parser("register-webhooks", help="create, update or re-activate the bot's Webex webhooks")
+    reg.add_argument("--url", required=True, help="public https address of the service, e.g. https://bot.example.com")
+    reg.set_defaults(func=cmd_register_webhooks)
     return parser
 
 

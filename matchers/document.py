@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -10,6 +11,8 @@ from .normalize import clean_line, skeleton
 
 MAX_INPUT_BYTES = 100 * 1024 * 1024
 MAX_LINE_CHARS = 8192  # longer lines are hard-wrapped so per-line work stays bounded
+MAX_JOIN_CHARS = 5_000_000  # wrapped quoted values are a paste problem; big log files are left as they are
+MAX_JOINED = 2
 _ARCHIVES = (
     (b"\x1f\x8b", "gzip file"), (b"PK\x03\x04", "zip archive"), (b"BZh", "bzip2 file"),
     (b"\xfd7zXZ", "xz file"), (b"\x89PNG", "PNG image"), (b"\xff\xd8\xff", "JPEG image"),
@@ -48,33 +51,84 @@ def decode_bytes(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def _split_lines(text: str) -> tuple[str, list[str]]:
-    """Normalised text and its lines; over-long lines are hard-wrapped (the text then follows suit)."""
+def _split_lines(text: str) -> tuple[str, list[str], list[int] | None]:
+    """Normalised text, its lines, and each line's 1-based number in the input (None: identity).
+
+    Over-long lines are hard-wrapped; in pastes (not big logs), a line whose quoted value is left open
+    is joined with the next one, as OCR and narrow terminals split `Detail="... certificate` / `chain"`.
+    """
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
+    numbers: list[int] | None = None
     if max(map(len, lines)) > MAX_LINE_CHARS:
         wrapped: list[str] = []
-        for line in lines:
+        numbers = []
+        for number, line in enumerate(lines, 1):
             for start in range(0, max(len(line), 1), MAX_LINE_CHARS):
                 wrapped.append(line[start : start + MAX_LINE_CHARS])
+                numbers.append(number)
         lines = wrapped
+    if len(text) <= MAX_JOIN_CHARS and '"' in text:
+        joined, joined_numbers = _join_open_quotes(lines, numbers or list(range(1, len(lines) + 1)))
+        if len(joined) != len(lines):
+            lines, numbers = joined, joined_numbers
+    if numbers is not None:
         text = "\n".join(lines)
-    return text, lines
+    return text, lines, numbers
+
+
+_RECORD_START = re.compile(r"^\s*(\d{4}-\d\d-\d\d|\*c\s|x\s*configuration|\d+\s+[\d.]+\s)", re.IGNORECASE)
+
+
+def _join_open_quotes(lines: list[str], numbers: list[int]) -> tuple[list[str], list[int]]:
+    out: list[str] = []
+    out_numbers: list[int] = []
+    i = 0
+    while i < len(lines):
+        line, number = lines[i], numbers[i]
+        joins = 0
+        while (line.count('"') % 2 == 1 and joins < MAX_JOINED and i + 1 < len(lines)
+               and lines[i + 1].strip() and not _RECORD_START.match(lines[i + 1])):
+            i += 1
+            joins += 1
+            line = f"{line} {lines[i].strip()}"
+        out.append(line)
+        out_numbers.append(number)
+        i += 1
+    return out, out_numbers
 
 
 @dataclass
 class Document:
-    """Lines of the input with their skeleton; line numbers are 1-based for users."""
+    """Lines of the input with their skeleton; `line_number(i)` is the 1-based line in the input."""
 
     lines: list[str]
     skeleton: str
+    numbers: list[int] | None = None
     _clean: dict[int, str] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_text(cls, text: str) -> Document:
-        text, lines = _split_lines(text)
-        return cls(lines=lines, skeleton=skeleton(text))
+        text, lines, numbers = _split_lines(text)
+        return cls(lines=lines, skeleton=skeleton(text), numbers=numbers)
+
+    def line_number(self, index: int) -> int:
+        return self.numbers[index] if self.numbers is not None else index + 1
+
+    def with_continuation(self, index: int) -> str | None:
+        r"""The line joined with the next one when that looks like its wrapped tail (else None).
+
+        >>> Document.from_text('Reason="Forbidden" Dst-\nalias="sip:a@b.call.ciscospark.com"').with_continuation(0)
+        'Reason="Forbidden" Dst-alias="sip:a@b.call.ciscospark.com"'
+        """
+        if index + 1 >= len(self.lines):
+            return None
+        line, tail = self.lines[index].rstrip(), self.lines[index + 1].strip()
+        if not line or not tail or _RECORD_START.match(self.lines[index + 1]):
+            return None
+        glue = "" if line.endswith(("-", "=", "/", ".")) else " "
+        return f"{line}{glue}{tail}"
 
     def skeleton_line(self, index: int) -> str:
         return skeleton(self.lines[index])

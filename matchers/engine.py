@@ -10,7 +10,7 @@ from .errors import InputError
 from .facts import TRIGGER_SKELETONS, FactSet, extract_facts, non_webex_context
 from .knowledge_base import KnowledgeBase, load_knowledge_base
 from .model import Diagnosis, Entry, Evidence, Outcome, Report, Signal, SignalKind, XconfigSpec
-from .normalize import skeleton
+from .normalize import clean_line, skeleton
 from .parsers.base import Fact
 from .parsers.expressway_log import parse_record
 from .parsers.sip import codes_in_prose
@@ -224,7 +224,8 @@ def _line_evidence(sig: Signal, ctx: _Context, index: int, values: dict[str, str
             record = parse_record(ctx.doc.lines[index]) if "=" in ctx.doc.lines[index] else {}
             values = ctx.record_values[index] = {k: v for k, v in record.items() if k in RECORD_KEYS and v}
         values = dict(values)
-    return Evidence(signal=sig.name, kind=str(sig.kind), line=index + 1, quote=_quote(ctx.doc, index), values=values)
+    return Evidence(signal=sig.name, kind=str(sig.kind), line=ctx.doc.line_number(index), quote=_quote(ctx.doc, index),
+                    values=values)
 
 
 def _lines_with(sig: Signal, ctx: _Context) -> list[int]:
@@ -241,7 +242,7 @@ def _evaluate(sig: Signal, ctx: _Context) -> list[Evidence]:
     if kind is SignalKind.PATTERN:
         out = []
         for i in _lines_with(sig, ctx):
-            if sig.pattern.search(ctx.doc.clean(i)):
+            if sig.pattern.search(ctx.doc.clean(i)) or _continued_search(sig, ctx, i):
                 out.append(_line_evidence(sig, ctx, i))
                 if len(out) >= MAX_EVIDENCE_LINES:
                     break
@@ -249,7 +250,10 @@ def _evaluate(sig: Signal, ctx: _Context) -> list[Evidence]:
     if kind is SignalKind.RECORD:
         out = []
         for i in _lines_with(sig, ctx):
-            if _record_matches(sig, ctx.doc.lines[i], ctx.doc.skeleton_line(i)):
+            joined = None
+            if _record_matches(sig, ctx.doc.lines[i], ctx.doc.skeleton_line(i)) or (
+                    (joined := ctx.doc.with_continuation(i)) is not None
+                    and _record_matches(sig, joined, skeleton(joined))):
                 out.append(_line_evidence(sig, ctx, i))
                 if len(out) >= MAX_EVIDENCE_LINES:
                     break
@@ -301,6 +305,12 @@ def _trigger_keys(sig: Signal) -> list[str]:
         return [f"sip:{code}" for code in sig.sip_codes]
     assert sig.xconfig is not None
     return ["xconfig:" + skeleton(sig.xconfig.setting)]
+
+
+def _continued_search(sig: Signal, ctx: _Context, index: int) -> bool:
+    """A pattern may span a log record wrapped onto the next line (OCR, narrow terminals)."""
+    joined = ctx.doc.with_continuation(index)
+    return joined is not None and bool(sig.pattern.search(clean_line(joined)))
 
 
 def _record_matches(sig: Signal, raw: str, skeleton_line: str) -> bool:

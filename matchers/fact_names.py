@@ -7,6 +7,7 @@ FACT_NAMES: dict[str, str] = {
     "tls_alert": "a TLS alert seen in a capture or openssl output (value: unknown_ca, certificate_unknown, ...)",
     "cert_chain_leaf_only": "a TLS Certificate message or chain holding one certificate only",
     "cert_chain_full": "a TLS Certificate message or chain holding two or more certificates (value: count)",
+    "cert_chain_full_only": "every Certificate message or chain seen holds two or more certificates (value: count)",
     "syn_answered_by_rst": "a SYN to the port answered at once by RST (value: port)",
     "syn_unanswered": "SYN retransmissions to the port with no SYN-ACK (value: port)",
     "tcp_connection_failed": "Expressway 'TCP Connection Failed' (value: destination port)",

@@ -23,7 +23,8 @@ _DST_PORT = re.compile(r"dst-?\s*port\W{0,4}(\d{2,5})")
 _PORT_AFTER_FAILED = re.compile(r"tcp connection failed\D{0,20}?\b(50\d\d)\b")
 
 TRIGGERS: dict[str, tuple[str, ...]] = {
-    "xconfig": ("xConfiguration", *UI_LABELS.keys()),
+    "xconfig": ("xConfiguration", "TraversalServer SIP", "TraversalClient SIP", "DNS SIP", "Neighbor SIP",
+                *UI_LABELS.keys()),
     "packet": ("[SYN", "[RST", "Flags [", "Deny tcp"),
     "alert": ("Alert (Level", "Description:", "alert unknown ca", "alert certificate unknown",
               "alert bad certificate", "alert handshake failure"),
@@ -98,8 +99,12 @@ def extract_facts(doc: Document, hits: dict[str, list[int]]) -> FactSet:
         if name:
             out.add(Fact("tls_alert", name, i, {"alert": name}))
 
-    for fact in capture.certificate_chain_facts(lines, hits.get("certchain", [])):
+    chains = capture.certificate_chain_facts(lines, hits.get("certchain", []))
+    for fact in chains:
         out.add(fact)
+    full = [f for f in chains if f.name == "cert_chain_full"]
+    if full and not any(f.name == "cert_chain_leaf_only" for f in chains):
+        out.add(Fact("cert_chain_full_only", full[0].value, full[0].line, dict(full[0].values)))
 
     for i in hits.get("dns", []):
         kind = dns.srv_query_kind(lines[i])

@@ -137,6 +137,20 @@ _CERT_LENGTH = re.compile(r"^certificate length:\s*\d+")
 _CERT_SECTION_END = re.compile(r"handshake protocol:|record layer|^---$|server certificate|^frame \d+")
 
 
+_TOTAL_LENGTH = re.compile(r"certificates (?:length:\s*|\()(\d{3,5})")
+LEAF_ONLY_MAX_BYTES = 2300   # one RSA-2048 server certificate with a few SANs is 1.2-2.2 KB
+CHAIN_MIN_BYTES = 3000       # two or more certificates
+
+
+def _estimate_from_length(header: str) -> int:
+    """When OCR has eaten the certificate list, the total length still tells one from several."""
+    m = _TOTAL_LENGTH.search(header)
+    if not m:
+        return 0
+    total = int(m.group(1))
+    return 1 if total <= LEAF_ONLY_MAX_BYTES else (2 if total >= CHAIN_MIN_BYTES else 0)
+
+
 def certificate_chain_facts(lines: list[str], header_indexes: list[int]) -> list[Fact]:
     """Count certificates in each Certificate message (Wireshark detail) or s_client chain."""
     facts: list[Fact] = []
@@ -165,6 +179,8 @@ def certificate_chain_facts(lines: list[str], header_indexes: list[int]) -> list
                 lengths += 1
                 last = j
         count = max(count, lengths)  # Wireshark shows a length line and a body line per certificate
+        if count == 0:
+            count, last = _estimate_from_length(header), start
         if count == 1:
             facts.append(Fact("cert_chain_leaf_only", "1", last, {"certificates": "1"}))
         elif count >= 2:

@@ -20,6 +20,7 @@ ZONE_TYPES = ("traversalserver", "traversalclient", "dns", "neighbor", "neighbou
 
 _XCONF = re.compile(r"x\s*c\s*o\s*n\s*f\s*i\s*g\s*u\s*r\s*a\s*t\s*[il1|]\s*o\s*n\s+(.*)$", re.IGNORECASE)
 _VALUE = re.compile(r'^(.*?)\s*:\s*(?:"+([^"]*)"*|(\S.*?))?\s*(?:<--.*)?$')
+_HOSTLIKE = re.compile(r"^[\w-]+(\.[\w-]+)+\.?$")
 _ZONE = re.compile(r"^zones\s+zone\s+(\d+)?\s*(.*)$")
 _RULE = re.compile(r"^zones\s+policy\s+searchrules\s+rule\s+(\d+)?\s*(.*)$")
 
@@ -83,6 +84,8 @@ def parse_xconfig_line(line: str, next_line: str | None = None) -> Setting | Non
     path = " ".join(vm.group(1).lower().split())
     value = vm.group(2) if vm.group(2) is not None else (vm.group(3) or "")
     value = value.strip()
+    if " " in value and _HOSTLIKE.match(value.replace(" ", "")):
+        value = value.replace(" ", "")  # a host name wrapped over two lines and joined back
     if not value and next_line is not None:
         stripped = next_line.strip()
         if stripped.startswith('"') and "xconfiguration" not in stripped.lower():
@@ -97,6 +100,21 @@ def parse_xconfig_line(line: str, next_line: str | None = None) -> Setting | Non
     return Setting(path=path, value=value, zone=zone, zone_type=zone_type, rule=rule)
 
 
+_ORPHAN = re.compile(r"^\s*(traversal\s*server|traversal\s*cl[il1]ent|dns|neighbou?r)\s+(s[il1]p|h323)\s",
+                     re.IGNORECASE)
+
+
+def parse_orphan_line(line: str) -> Setting | None:
+    """A zone setting whose `*c xConfiguration Zones Zone N` prefix was lost (OCR, a cut copy).
+
+    >>> parse_orphan_line('TraversalServer SIP ParameterPreservation Mode: "Off" <--').path
+    'zones zone traversalserver sip parameterpreservation mode'
+    """
+    if not _ORPHAN.match(line):
+        return None
+    return parse_xconfig_line("xConfiguration Zones Zone " + line.strip())
+
+
 def parse_ui_line(line: str) -> Setting | None:
     m = _UI.match(to_nfkc(line))
     if not m:
@@ -109,7 +127,7 @@ def parse_settings(lines: list[str], indexes: list[int]) -> list[Setting]:
     out: list[Setting] = []
     for i in indexes:
         nxt = lines[i + 1] if i + 1 < len(lines) else None
-        s = parse_xconfig_line(lines[i], nxt) or parse_ui_line(lines[i])
+        s = parse_xconfig_line(lines[i], nxt) or parse_orphan_line(lines[i]) or parse_ui_line(lines[i])
         if s:
             out.append(Setting(s.path, s.value, s.zone, s.zone_type, s.rule, i))
     types = {s.zone: _zone_type(s.value) for s in out if s.zone and s.path.endswith(" type")}

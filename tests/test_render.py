@@ -1,0 +1,57 @@
+"""The reply as people read it: markdown that fits a Webex message, or splits cleanly."""
+from __future__ import annotations
+
+from bot.render import WEBEX_MESSAGE_LIMIT, report_markdown, report_text, split_message
+
+MULTI = """Inbound:
+Event="Inbound TLS Negotiation Error" Dst-port="5062" Detail="self signed certificate in certificate chain"
+Outbound:
+Detail="CPL: <rule unauthenticated-origin=".*" destination=".*@acme\\.calls\\.webex\\.com.*"> matched "
+Detail="CPL: <reject/> "
+*c xConfiguration Zones Zone 4 DNS SIP TLS Verify Subject Name: "calllservice.ciscospark.com"
+"""
+
+
+def test_markdown_reply_names_every_problem_with_steps_and_quotes(engine):
+    text = report_markdown(engine.diagnose(MULTI))
+    assert "Diagnosis 1 of" in text
+    assert "Expressway-E does not trust" in text
+    assert "**Resolution:**" in text and "\n1. " in text
+    assert "`Event=\"Inbound TLS Negotiation Error\"" in text
+    assert "found `calllservice.ciscospark.com`, expected" in text
+
+
+def test_inferred_steps_are_marked(engine, kb):
+    inferred = [e for e in kb if any(s.inferred for s in e.steps)]
+    assert inferred
+    example = inferred[0].positive_examples[0]
+    report = engine.diagnose(example)
+    if report.diagnoses and report.diagnoses[0].entry.id == inferred[0].id:
+        assert "inferred: not stated in the source guide" in report_markdown(report)
+
+
+def test_no_match_says_what_would_help(engine):
+    text = report_markdown(engine.diagnose("thanks, all sorted now"))
+    assert text.startswith("No documented Hybrid Call Service Connect problem")
+    assert "developer.ssl" in text and "xConfiguration" in text
+
+
+def test_long_replies_split_on_boundaries_under_the_webex_limit():
+    block = "\n".join(f"{n}. step number {n} " + "é" * 40 for n in range(1, 400))
+    parts = split_message(f"### Diagnosis\n\n{block}\n\n---\n\n### Second\n\nshort", WEBEX_MESSAGE_LIMIT)
+    assert len(parts) > 1
+    assert all(len(p.encode()) <= WEBEX_MESSAGE_LIMIT for p in parts)
+    rejoined = "\n".join(parts)
+    assert all(f"{n}. step number {n} " in rejoined for n in range(1, 400))
+    assert all(not p.startswith("\n") for p in parts)
+
+
+def test_one_giant_line_is_cut_without_breaking_characters():
+    parts = split_message("é" * 10_000, 1000)
+    assert all(len(p.encode()) <= 1000 for p in parts)
+    assert "".join(parts) == "é" * 10_000
+
+
+def test_text_format_for_terminals(engine):
+    out = report_text(engine.diagnose(MULTI))
+    assert "tls-expe-untrusted-webex-ca" in out and "evidence (" in out

@@ -55,6 +55,7 @@ class _Context:
     similar: dict[str, tuple[float, str]] = field(default_factory=dict)   # entry id -> (cosine, stored question)
     chat_only: bool = False          # a question in words with no structured evidence
     similar_best: str = ""
+    query: set[str] = field(default_factory=set)
     without_similarity: dict[str, float] = field(default_factory=dict)
     similar_margin: float = 0.0
     record_values: dict[int, dict[str, str]] = field(default_factory=dict)
@@ -107,7 +108,12 @@ class Engine:
         for fact in extra_facts or ():
             ctx.facts.add(fact)
         diagnoses = []
-        for entry in self._candidates(ctx):
+        candidates = self._candidates(ctx)
+        if ctx.query and not ctx.chat_only:
+            # evidence plus a question: similarity only supports entries already in play, so its cost
+            # stays with the candidates, not with the size of the knowledge base
+            _rank_similarity(ctx, {e.id: self.questions.score_entry(e.id, ctx.query) for e in candidates})
+        for entry in candidates:
             d = self._score(entry, ctx)
             if d is not None and d.confidence >= REPORT_THRESHOLD:
                 diagnoses.append(d)
@@ -168,13 +174,10 @@ class Engine:
             sip_codes.extend((code, index) for code in codes_in_prose(text))
         ctx = _Context(doc=doc, hits=hits, facts=facts, prose=prose, sip_codes=sip_codes)
         if prose.is_question:
-            query = {t for t in prose.tokens if t not in STOPWORDS and t not in EXTRA_STOPWORDS}
-            ctx.similar = self.questions.best(query)
+            ctx.query = {t for t in prose.tokens if t not in STOPWORDS and t not in EXTRA_STOPWORDS}
             ctx.chat_only = not facts.kinds
-            ranked = sorted(ctx.similar.items(), key=lambda kv: -kv[1][0])
-            if ranked:
-                ctx.similar_best = ranked[0][0]
-                ctx.similar_margin = ranked[0][1][0] - (ranked[1][1][0] if len(ranked) > 1 else 0.0)
+            if ctx.chat_only:  # a short chat question: compare it with every entry's listed questions
+                _rank_similarity(ctx, self.questions.best(ctx.query))
         return ctx
 
     def _score(self, entry: Entry, ctx: _Context) -> Diagnosis | None:
@@ -357,6 +360,14 @@ def _xconfig_evidence(sig: Signal, ctx: _Context) -> list[Evidence]:
 def _xconfig_skeletons(spec: XconfigSpec) -> tuple[str, frozenset[str], frozenset[str]]:
     return (skeleton(spec.setting), frozenset(skeleton(v) for v in spec.values),
             frozenset(skeleton(v) for v in spec.expect))
+
+
+def _rank_similarity(ctx: _Context, similar: dict[str, tuple[float, str]]) -> None:
+    ctx.similar = {k: v for k, v in similar.items() if v[0] > 0}
+    ranked = sorted(ctx.similar.items(), key=lambda kv: -kv[1][0])
+    if ranked:
+        ctx.similar_best = ranked[0][0]
+        ctx.similar_margin = ranked[0][1][0] - (ranked[1][1][0] if len(ranked) > 1 else 0.0)
 
 
 def _drop_similarity_between_lookalikes(diagnoses: list[Diagnosis], ctx: _Context) -> None:

@@ -36,6 +36,7 @@ def content_tokens(text: str) -> set[str]:
 class QuestionIndex:
     def __init__(self, documents: Mapping[str, Iterable[str]]) -> None:
         self._docs: list[tuple[str, str, dict[str, float], float]] = []   # (entry id, text, weights, norm)
+        self._by_entry: dict[str, list[int]] = {}
         tokenised: list[tuple[str, str, set[str]]] = []
         df: dict[str, int] = {}
         for entry_id, texts in documents.items():
@@ -51,9 +52,24 @@ class QuestionIndex:
         for doc_id, (entry_id, text, tokens) in enumerate(tokenised):
             weights = {t: self.idf[t] for t in tokens}
             norm = math.sqrt(sum(w * w for w in weights.values()))
+            self._by_entry.setdefault(entry_id, []).append(len(self._docs))
             self._docs.append((entry_id, text, weights, norm))
             for t, w in weights.items():
                 self.postings.setdefault(t, []).append((doc_id, w))
+
+    def score_entry(self, entry_id: str, tokens: set[str]) -> tuple[float, str]:
+        """Best cosine between `tokens` and one entry's stored texts (cost: that entry's texts only)."""
+        query = {t: self.idf[t] for t in tokens if t in self.idf}
+        if not query:
+            return 0.0, ""
+        qnorm = math.sqrt(sum(w * w for w in query.values()))
+        best = (0.0, "")
+        for doc_id in self._by_entry.get(entry_id, ()):
+            _, text, weights, norm = self._docs[doc_id]
+            dot = sum(qw * weights[t] for t, qw in query.items() if t in weights)
+            if dot and dot / (qnorm * norm) > best[0]:
+                best = (dot / (qnorm * norm), text)
+        return best
 
     def best(self, tokens: set[str]) -> dict[str, tuple[float, str]]:
         """Entry id -> (best cosine, the stored text it came from), for entries sharing any word."""

@@ -112,7 +112,8 @@ class Engine:
         if ctx.query and not ctx.chat_only:
             # evidence plus a question: similarity only supports entries already in play, so its cost
             # stays with the candidates, not with the size of the knowledge base
-            _rank_similarity(ctx, {e.id: self.questions.score_entry(e.id, ctx.query) for e in candidates})
+            prepared = self.questions.prepare(ctx.query)
+            _rank_similarity(ctx, {e.id: self.questions.score_entry(e.id, prepared) for e in candidates})
         for entry in candidates:
             d = self._score(entry, ctx)
             if d is not None and d.confidence >= REPORT_THRESHOLD:

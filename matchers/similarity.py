@@ -57,16 +57,20 @@ class QuestionIndex:
             for t, w in weights.items():
                 self.postings.setdefault(t, []).append((doc_id, w))
 
-    def score_entry(self, entry_id: str, tokens: set[str]) -> tuple[float, str]:
-        """Best cosine between `tokens` and one entry's stored texts (cost: that entry's texts only)."""
+    def prepare(self, tokens: set[str]) -> tuple[dict[str, float], float]:
+        """The query's weights and norm, computed once per message."""
         query = {t: self.idf[t] for t in tokens if t in self.idf}
-        if not query:
-            return 0.0, ""
-        qnorm = math.sqrt(sum(w * w for w in query.values()))
+        return query, math.sqrt(sum(w * w for w in query.values()))
+
+    def score_entry(self, entry_id: str, prepared: tuple[dict[str, float], float]) -> tuple[float, str]:
+        """Best cosine between a prepared query and one entry's stored texts (cost: that entry's texts)."""
+        query, qnorm = prepared
         best = (0.0, "")
+        if not query:
+            return best
         for doc_id in self._by_entry.get(entry_id, ()):
             _, text, weights, norm = self._docs[doc_id]
-            dot = sum(qw * weights[t] for t, qw in query.items() if t in weights)
+            dot = sum(w * query[t] for t, w in weights.items() if t in query)
             if dot and dot / (qnorm * norm) > best[0]:
                 best = (dot / (qnorm * norm), text)
         return best

@@ -107,7 +107,8 @@ class Engine:
         ctx = self._context(doc)
         for fact in extra_facts or ():
             ctx.facts.add(fact)
-        diagnoses = []
+        diagnoses: list[Diagnosis] = []
+        also_consistent: list[Diagnosis] = []   # conditions held, confidence below the bar
         candidates = self._candidates(ctx)
         if ctx.query and not ctx.chat_only:
             # evidence plus a question: similarity only supports entries already in play, so its cost
@@ -116,12 +117,12 @@ class Engine:
             _rank_similarity(ctx, {e.id: self.questions.score_entry(e.id, prepared) for e in candidates})
         for entry in candidates:
             d = self._score(entry, ctx)
-            if d is not None and d.confidence >= REPORT_THRESHOLD:
-                diagnoses.append(d)
+            if d is not None:
+                (diagnoses if d.confidence >= REPORT_THRESHOLD else also_consistent).append(d)
         _drop_similarity_between_lookalikes(diagnoses, ctx)
         diagnoses.sort(key=lambda d: (-d.confidence, -d.entry.prior, d.entry.id))
         diagnoses = diagnoses[:MAX_DIAGNOSES]
-        _mark_ambiguity(diagnoses)
+        _mark_ambiguity(diagnoses, also_consistent)
         kinds = set(ctx.facts.kinds)
         if ctx.prose.lines:
             kinds.add("question" if ctx.prose.is_question else "prose")
@@ -381,8 +382,22 @@ def _drop_similarity_between_lookalikes(diagnoses: list[Diagnosis], ctx: _Contex
             d.evidence = [e for e in d.evidence if e.signal != SIMILAR_SIGNAL]
 
 
-def _mark_ambiguity(diagnoses: list[Diagnosis]) -> None:
-    """Where two look-alike entries score alike, say so and say which evidence would decide."""
+def _evidence_lines(d: Diagnosis) -> set[int]:
+    return {e.line for e in d.evidence if e.line is not None}
+
+
+def _mark_ambiguity(diagnoses: list[Diagnosis], unreported: list[Diagnosis]) -> None:
+    """Where look-alike entries fit the evidence alike, say so and say which evidence would decide.
+
+    Alike means scores within AMBIGUITY_MARGIN, or a look-alike below the bar that rests on every line
+    the reported diagnosis rests on (a bare shared error line fits all of them; extra evidence does not).
+    """
+    for d in diagnoses:
+        lines = _evidence_lines(d)
+        for other in unreported:
+            for x in d.entry.distinguish:
+                if x.other_id == other.entry.id and lines and lines <= _evidence_lines(other):
+                    d.ambiguous_with.append((other.entry.id, x.by))
     for i, first in enumerate(diagnoses):
         for second in diagnoses[i + 1:]:
             if first.confidence - second.confidence > AMBIGUITY_MARGIN:

@@ -48,7 +48,14 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
         else:
             if len(sources) > 1:
                 print(("\n" if n else "") + f"== {source}")
-            print(render.report_markdown(report) if args.format == "markdown" else render.report_text(report))
+            if args.format == "markdown":
+                parts = render.split_message(render.report_markdown(report))
+                for k, part in enumerate(parts, 1):
+                    if len(parts) > 1:
+                        print(f"<!-- Webex message {k} of {len(parts)} -->")
+                    print(part)
+            else:
+                print(render.report_text(report))
     return 1 if failed and len(sources) == 1 else 0
 
 

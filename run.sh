@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Run the bot. Until the Webex service exists this diagnoses the sample paste with the command line;
-# pass your own files (or '-' for standard input) to diagnose those instead.
+# Run the bot. With no arguments this starts the service: local mode (a page at http://127.0.0.1:5000/ to
+# paste evidence or upload a file) when WEBEX_ACCESS_TOKEN is unset, Webex mode when it is set (see README).
+# Pass files (or '-' for standard input) to diagnose those with the command line instead.
 set -euo pipefail
 cd "$(dirname "$0")"
 if [ ! -x .venv/bin/python ]; then
@@ -9,6 +10,6 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/pip install --quiet -e . >/dev/null
 if [ "$#" -eq 0 ]; then
-  set -- samples/inbound-tls-failure.txt
+  exec .venv/bin/python -m bot serve
 fi
 exec .venv/bin/python -m bot diagnose --format markdown "$@"

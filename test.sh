@@ -8,6 +8,9 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/pip install --quiet --upgrade pip
 .venv/bin/pip install --quiet -e '.[dev]'
+if [ "${CI:-}" = "true" ] || [ "${INSTALL_SYSTEM_DEPS:-}" = "1" ]; then
+  bash scripts/ci-system-deps.sh   # PostgreSQL server and Chromium for the service tests
+fi
 .venv/bin/python -m bot kb validate
 .venv/bin/ruff check matchers bot tests benchmarks
 .venv/bin/python -m pytest -q --doctest-modules matchers tests -p no:cacheprovider "$@"

@@ -1,7 +1,7 @@
 """Turn engine reports into what people read: markdown for Webex, plain text for terminals."""
 from __future__ import annotations
 
-from matchers import Diagnosis, Entry, Outcome, Report
+from matchers import Diagnosis, Entry, Evidence, Outcome, Report
 
 WEBEX_MESSAGE_LIMIT = 7439  # bytes of markdown Webex accepts in one message
 
@@ -43,6 +43,19 @@ def _inline_code(text: str) -> str:
     return "`" + text.replace("`", "'") + "`"
 
 
+def distinct_evidence(d: Diagnosis) -> list[Evidence]:
+    """Evidence in weight order, each input line (or quote) once: several signals often fire on one line."""
+    seen: set[object] = set()
+    out = []
+    for ev in d.evidence:
+        key = ev.line if ev.line is not None else ev.quote
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(ev)
+    return out
+
+
 def diagnosis_markdown(d: Diagnosis, rank: int, total: int) -> str:
     e = d.entry
     heading = "How-to" if e.kind == "howto" else ("Diagnosis" if total == 1 else f"Diagnosis {rank} of {total}")
@@ -51,7 +64,7 @@ def diagnosis_markdown(d: Diagnosis, rank: int, total: int) -> str:
         out += ["", f"**Cause:** {e.cause}"]
     if d.evidence and e.kind == "problem":
         out += ["", "**Evidence matched:**"]
-        for ev in d.evidence[:6]:
+        for ev in distinct_evidence(d)[:6]:
             where = f"line {ev.line}: " if ev.line else ""
             extra = ""
             if "expected" in ev.values:
@@ -129,7 +142,7 @@ def report_text(report: Report) -> str:
         e = d.entry
         out.append(f"[{i}] {e.title}  ({e.id}, confidence {_pct(d.confidence)})")
         out.append(f"    {e.summary}")
-        for ev in d.evidence[:6]:
+        for ev in distinct_evidence(d)[:6]:
             where = f"line {ev.line}" if ev.line else "message"
             out.append(f"    evidence ({ev.signal}, {where}): {ev.quote}")
         for n, step in enumerate(e.steps, 1):

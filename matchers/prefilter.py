@@ -7,6 +7,7 @@ wheel is available; pyahocorasick, which finds exactly the same hits more slowly
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable
 
 import ahocorasick
@@ -33,6 +34,8 @@ class Prefilter:
                 expressions=[re.escape(k).encode() for k in self.keys], ids=list(range(len(self.keys))),
                 elements=len(self.keys), flags=[0] * len(self.keys),
             )
+            self._scratch = hyperscan.Scratch(self._database)
+            self._local = threading.local()  # a scratch space is single-threaded: one per thread
         else:
             self._automaton = ahocorasick.Automaton()
             for key in self.keys:
@@ -55,7 +58,10 @@ class Prefilter:
         def on_match(key_id: int, _start: int, end: int, _flags: int, _context: object) -> None:
             hits.append((end, keys[key_id]))
 
-        self._database.scan(data, match_event_handler=on_match)
+        scratch = getattr(self._local, "scratch", None)
+        if scratch is None:
+            scratch = self._local.scratch = self._scratch.clone()
+        self._database.scan(data, match_event_handler=on_match, scratch=scratch)
         hits.sort(key=lambda h: h[0])
         return self._collect(data, b"\n", hits)
 

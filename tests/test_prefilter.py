@@ -37,3 +37,14 @@ def test_hits_per_key_are_capped_so_huge_logs_stay_cheap():
     doc = Document.from_text("TCP Connection Failed\n" * (MAX_LINES_PER_KEY + 50))
     hits = Prefilter(KEYS).scan(doc)
     assert len(hits[skeleton("TCP Connection Failed")]) == MAX_LINES_PER_KEY
+
+
+def test_scanning_from_many_threads_at_once_is_safe():
+    from concurrent.futures import ThreadPoolExecutor
+
+    prefilter = Prefilter(KEYS)
+    doc = Document.from_text(TEXT * 2000)
+    expected = prefilter.scan(doc)
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        results = list(pool.map(lambda _: prefilter.scan(doc), range(60)))
+    assert all(r == expected for r in results)

@@ -1,0 +1,259 @@
+"""Attached files: decide what they are, unpack archives safely, hand back the text members.
+
+Nothing is written to disk: archives are read in memory, so a member named `../../etc/passwd` cannot
+escape anywhere; such members are skipped anyway, with symlinks, devices and encrypted members. Limits:
+total unpacked bytes, compression ratio (a zip bomb is refused, not unpacked), number of members, nesting.
+"""
+from __future__ import annotations
+
+import io
+import posixpath
+import tarfile
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+
+from matchers import InputError
+from matchers.document import decode_bytes
+
+TEXT_EXTENSIONS = (".txt", ".log", ".text", ".out")
+ARCHIVE_EXTENSIONS = (".tar.gz", ".tgz", ".tar", ".zip", ".gz")
+BINARY_EXTENSIONS = (".pcap", ".pcapng", ".cap", ".png", ".jpg", ".jpeg", ".gif", ".pdf", ".der", ".p12",
+                     ".pfx", ".bin", ".exe", ".so", ".docx", ".xlsx")
+GZIP_MAGIC = b"\x1f\x8b"
+ZIP_MAGIC = b"PK\x03\x04"
+SUPPORTED_HELP = ("I read `.txt` and `.log` files, `.gz`, `.zip` and `.tar.gz` archives (an Expressway diagnostic "
+                  "log bundle, for instance).")
+
+
+class FileRejected(Exception):
+    """The file cannot be diagnosed; the message says why, for the person who sent it."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_file_bytes: int = 50 * 1024 * 1024
+    max_unpacked_bytes: int = 100 * 1024 * 1024
+    max_ratio: int = 200          # unpacked / packed, per member and per stream
+    max_members: int = 2000       # archive entries looked at, all archives together
+    max_depth: int = 2            # an archive inside an archive inside the upload, no deeper
+
+
+@dataclass
+class Member:
+    name: str
+    text: str
+
+
+@dataclass
+class Unpacked:
+    name: str
+    members: list[Member] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)   # (member name, why)
+
+
+def human_size(n: int) -> str:
+    """
+    >>> human_size(50 * 1024 * 1024), human_size(2048), human_size(300)
+    ('50 MB', '2 KB', '300 bytes')
+    """
+    if n >= 1024 * 1024:
+        return f"{n / 1024 / 1024:.0f} MB"
+    return f"{n / 1024:.0f} KB" if n >= 1024 else f"{n} bytes"
+
+
+def kind_of(name: str, head: bytes) -> str:
+    """'text', 'gzip', 'tar', 'zip' or 'unsupported', from the name and the first bytes."""
+    lower = name.lower()
+    if lower.endswith((".tar.gz", ".tgz", ".gz")) or head.startswith(GZIP_MAGIC):
+        return "gzip" if head.startswith(GZIP_MAGIC) else "unsupported"
+    if lower.endswith(".zip") or head.startswith(ZIP_MAGIC):
+        return "zip" if head.startswith(ZIP_MAGIC) else "unsupported"
+    if lower.endswith(".tar") or _is_tar(head):
+        return "tar"
+    if lower.endswith(TEXT_EXTENSIONS):
+        return "text"
+    return "unsupported"
+
+
+def _is_tar(head: bytes) -> bool:
+    return len(head) > 262 and head[257:262] == b"ustar"
+
+
+class _Budget:
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.bytes_left = limits.max_unpacked_bytes
+        self.members_left = limits.max_members
+
+    def take_bytes(self, n: int) -> None:
+        self.bytes_left -= n
+        if self.bytes_left < 0:
+            raise FileRejected(f"the archive unpacks to more than {human_size(self.limits.max_unpacked_bytes)}; "
+                               "send the log files of the failed call only")
+
+    def take_member(self) -> None:
+        self.members_left -= 1
+        if self.members_left < 0:
+            raise FileRejected(f"the archive holds more than {self.limits.max_members} files; "
+                               "send the diagnostic log bundle or the log files themselves")
+
+
+def gunzip(data: bytes, budget: _Budget) -> bytes:
+    """Decompress every gzip member of `data`, never producing more than the budget allows."""
+    out = bytearray()
+    rest = data
+    while rest:
+        if not rest.startswith(GZIP_MAGIC):
+            if rest.strip(b"\x00"):
+                raise FileRejected("the .gz file has trailing data that is not gzip")
+            break
+        d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        pending = rest
+        while not d.eof:
+            try:
+                chunk = d.decompress(pending, min(budget.bytes_left + 1, 1024 * 1024))
+            except zlib.error as exc:
+                raise FileRejected(f"the .gz file is damaged ({exc})") from None
+            budget.take_bytes(len(chunk))
+            out += chunk
+            pending = d.unconsumed_tail
+            if not chunk and not pending:
+                raise FileRejected("the .gz file is truncated")
+        rest = d.unused_data
+    if len(out) > budget.limits.max_ratio * max(len(data), 1) and len(out) > 1024 * 1024:
+        raise FileRejected("the .gz file expands more than any log does (a decompression bomb?); not unpacked")
+    return bytes(out)
+
+
+def _safe_name(name: str) -> str | None:
+    name = name.replace("\\", "/")
+    if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
+        return None
+    norm = posixpath.normpath(name)
+    if norm == ".." or norm.startswith("../") or "/../" in f"/{norm}/":
+        return None
+    return norm
+
+
+def _add_blob(out: Unpacked, name: str, data: bytes, budget: _Budget, depth: int) -> None:
+    lower = name.lower()
+    if lower.endswith(BINARY_EXTENSIONS):
+        out.skipped.append((name, "not a text log"))
+        return
+    kind = kind_of(name, data[:512])
+    if kind in {"gzip", "zip", "tar"}:
+        if depth >= budget.limits.max_depth:
+            out.skipped.append((name, "archive nested too deep"))
+            return
+        inner = _unpack_archive(name, data, kind, budget, depth + 1)
+        out.members.extend(inner.members)
+        out.skipped.extend(inner.skipped)
+        return
+    try:
+        text = decode_bytes(data)
+    except InputError as exc:
+        out.skipped.append((name, str(exc).split(";")[0]))
+        return
+    if text.strip():
+        out.members.append(Member(name, text))
+
+
+def _unpack_archive(name: str, data: bytes, kind: str, budget: _Budget, depth: int) -> Unpacked:
+    out = Unpacked(name)
+    if kind == "gzip":
+        inner = gunzip(data, budget)
+        inner_name = name[:-3] if name.lower().endswith(".gz") else name + ".out"
+        if name.lower().endswith(".tgz"):
+            inner_name = name[:-4] + ".tar"
+        if _is_tar(inner[:512]):
+            return _unpack_tar(name, inner, budget, depth, out)
+        budget.take_member()
+        _add_blob(out, inner_name, inner, budget, depth)
+        return out
+    if kind == "tar":
+        return _unpack_tar(name, data, budget, depth, out)
+    return _unpack_zip(name, data, budget, depth, out)
+
+
+def _unpack_tar(name: str, data: bytes, budget: _Budget, depth: int, out: Unpacked) -> Unpacked:
+    try:
+        with tarfile.open(fileobj=io.BytesIO(data), mode="r:") as tar:
+            for info in tar:
+                budget.take_member()
+                if info.isdir():
+                    continue
+                safe = _safe_name(info.name)
+                if safe is None:
+                    out.skipped.append((info.name, "unsafe path"))
+                    continue
+                if not info.isreg():
+                    out.skipped.append((safe, "not a regular file"))
+                    continue
+                fh = tar.extractfile(info)
+                if fh is None:
+                    continue
+                blob = fh.read(min(info.size, budget.bytes_left + 1))
+                budget.take_bytes(len(blob))
+                _add_blob(out, safe, blob, budget, depth)
+    except tarfile.TarError as exc:
+        raise FileRejected(f"{name} is not a readable tar archive ({exc})") from None
+    return out
+
+
+def _unpack_zip(name: str, data: bytes, budget: _Budget, depth: int, out: Unpacked) -> Unpacked:
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise FileRejected(f"{name} is not a readable zip archive ({exc})") from None
+    with zf:
+        for info in zf.infolist():
+            budget.take_member()
+            if info.is_dir():
+                continue
+            safe = _safe_name(info.filename)
+            if safe is None:
+                out.skipped.append((info.filename, "unsafe path"))
+                continue
+            if info.flag_bits & 0x1:
+                out.skipped.append((safe, "encrypted"))
+                continue
+            if info.file_size > budget.limits.max_ratio * max(info.compress_size, 1) and info.file_size > 1024 * 1024:
+                raise FileRejected("the zip file expands more than any log does (a decompression bomb?); "
+                                   "not unpacked")
+            if info.file_size > budget.bytes_left:
+                budget.take_bytes(info.file_size)
+            try:
+                with zf.open(info) as fh:
+                    blob = fh.read(budget.bytes_left + 1)
+            except (zipfile.BadZipFile, NotImplementedError, RuntimeError, zlib.error, EOFError) as exc:
+                out.skipped.append((safe, f"cannot be read ({exc})"))
+                continue
+            budget.take_bytes(len(blob))
+            _add_blob(out, safe, blob, budget, depth)
+    return out
+
+
+def unpack(name: str, data: bytes, limits: Limits | None = None) -> Unpacked:
+    """The text inside an attached file, or FileRejected saying, for the sender, why there is none."""
+    limits = limits or Limits()
+    name = posixpath.basename(name.replace("\\", "/")) or "attachment"
+    if len(data) > limits.max_file_bytes:
+        raise FileRejected(f"{name} is {human_size(len(data))}; the limit is {human_size(limits.max_file_bytes)}")
+    kind = kind_of(name, data[:512])
+    if kind == "unsupported":
+        raise FileRejected(f"I cannot read {name}: {SUPPORTED_HELP} For a packet capture, export it as text "
+                           "(Wireshark: File > Export Packet Dissections > As Plain Text) and attach that.")
+    budget = _Budget(limits)
+    if kind == "text":
+        out = Unpacked(name)
+        try:
+            out.members.append(Member(name, decode_bytes(data)))
+        except InputError as exc:
+            raise FileRejected(f"I cannot read {name}: {exc}") from None
+        return out
+    out = _unpack_archive(name, data, kind, budget, 1)
+    if not out.members:
+        why = "; ".join(f"{n}: {r}" for n, r in out.skipped[:5])
+        raise FileRejected(f"{name} holds no text log I can read" + (f" ({why})" if why else ""))
+    return out

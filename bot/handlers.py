@@ -1,0 +1,249 @@
+"""What the bot answers, independent of how the message arrived (Webex webhook or the local page).
+
+`Responder.respond(incoming)` turns one message (text with the mention stripped, downloaded files) into the
+reply: markdown parts no bigger than a Webex message, and the feedback card for the top diagnosis. It records
+the diagnosis (against the TAC cases the message or its thread mention) and answers the commands.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from matchers import Engine, Outcome, Report
+
+from . import cards, render
+from .cases import Linker, find_bugs, find_cases
+from .commands import Command, parse
+from .config import Config
+from .files import SUPPORTED_HELP, FileRejected, Limits, unpack
+from .sources import MESSAGE, Combined
+from .storage import NewDiagnosis, Storage
+
+log = logging.getLogger(__name__)
+
+MAX_KEPT_EVIDENCE = 2 * 1024 * 1024  # characters of evidence kept (encrypted) for case history
+
+# Engine.diagnose is documented thread-safe, but the Hyperscan prefilter in the working engine shares one scratch
+# space between threads (ScratchInUseError under concurrent diagnoses). Until the engine keeps a scratch per
+# thread, diagnoses in one process run one at a time; they are CPU-bound under the GIL anyway.
+_DIAGNOSE_LOCK = threading.Lock()
+
+HELP = """### Hybrid Call Service Connect diagnosis
+Paste what you have from the failing deployment, or attach it, and I answer in this thread with the documented \
+diagnosis, the evidence I matched and the resolution steps:
+- Expressway-C/E diagnostic logs, SIP messages, `xConfiguration` output, Unified CM SDL traces;
+- Wireshark or tcpdump lines, Control Hub test output, `netstat`/`nslookup`/`dig` output, OCR'd screenshot text;
+- files: {files}
+- or a question in words, such as "why 603 decline".
+
+Commands (the whole message):
+- `help`: this text
+- `topics`: every problem and how-to I know
+- `explain <id>` or `explain <SIP code>`: one entry in full, or the problems a SIP response code appears in
+- `case <number>`: what has been diagnosed for a TAC case
+
+Mention a TAC case number (`SR 694123456`) in a message, or earlier in its thread, and I record the diagnosis \
+in that case's history. Evidence kept for case history is encrypted at rest."""
+
+EMPTY_PROMPT = ("Paste the evidence (logs, `xConfiguration`, SIP messages) or attach the diagnostic log bundle, "
+                "or ask a question such as \"why 603 decline\". Type `help` for more.")
+
+
+def _code(name: str) -> str:
+    return "`" + name.replace("`", "'") + "`"
+
+
+@dataclass
+class Attachment:
+    name: str
+    data: bytes = field(repr=False)
+
+
+@dataclass
+class Incoming:
+    message_id: str
+    room_id: str
+    room_type: str                 # direct | group | local
+    thread_id: str                 # the thread's root message id (replies go there)
+    person_id: str
+    text: str                      # mention already stripped
+    attachments: list[Attachment] = field(default_factory=list)
+    attachment_errors: list[str] = field(default_factory=list)   # files that could not be fetched, said why
+    thread_text: str = ""          # text of the thread's root, when it could be read (case numbers)
+
+
+@dataclass
+class Outgoing:
+    parts: list[str]
+    card: dict[str, Any] | None = None
+    card_fallback: str = ""
+    diagnosis_id: str | None = None
+    report: Report | None = None
+
+
+class Responder:
+    def __init__(self, engine: Engine, storage: Storage, config: Config,
+                 room_title: Callable[[str], str | None] | None = None) -> None:
+        self.engine = engine
+        self.storage = storage
+        self.config = config
+        self.linker = Linker(config.case_url_template, config.bug_url_template)
+        self.limits = Limits(max_file_bytes=config.max_file_bytes, max_unpacked_bytes=config.max_unpacked_bytes)
+        self.room_title = room_title or (lambda room_id: None)
+
+    # ------------------------------------------------------------ entry point
+    def respond(self, incoming: Incoming, existing_diagnosis_id: str | None = None) -> Outgoing:
+        command = parse(incoming.text) if not incoming.attachments else None
+        if command is not None:
+            return Outgoing(parts=render.split_message(self.command(command, incoming)))
+        return self.diagnose(incoming, existing_diagnosis_id)
+
+    # ------------------------------------------------------------ commands
+    def command(self, command: Command, incoming: Incoming) -> str:
+        if command.name == "help":
+            return HELP.format(files=SUPPORTED_HELP[len("I read "):].rstrip("."))
+        if command.name == "topics":
+            return self.topics()
+        if command.name == "explain":
+            return self.explain(command.arg)
+        if command.arg == "invalid":
+            return ("TAC case numbers have nine digits, for example `case 694123456`. I record a diagnosis against "
+                    "a case when its number appears in the message or earlier in the thread.")
+        return self.case_history(command.arg, incoming)
+
+    def topics(self) -> str:
+        kb = self.engine.kb
+        out = ["### What I know", "Problems I diagnose, and how-tos I can walk you through "
+               "(`explain <id>` shows one in full):"]
+        for section in sorted({e.section for e in kb}):
+            out += ["", f"**{section}**"]
+            for e in sorted((e for e in kb if e.section == section), key=lambda e: e.id):
+                out.append(f"- `{e.id}`: {e.title}")
+        return "\n".join(out)
+
+    def explain(self, topic: str) -> str:
+        kb = self.engine.kb
+        entry = kb.get(topic)
+        if entry is None:
+            entry = kb.get(topic.lower())
+        if entry is not None:
+            return render.entry_markdown(entry)
+        if topic.isdigit():
+            code = int(topic)
+            related = [e for e in kb if code in (e.related.get("sip") or [])]
+            if related:
+                return "\n".join([f"SIP {code} appears in these documented problems:", ""]
+                                 + [f"- `{e.id}`: {e.title}" for e in related])
+            return f"SIP {code} is not part of any documented problem."
+        return f"I have no topic `{topic.replace('`', '')}`. Type `topics` for the list."
+
+    def case_history(self, case: str, incoming: Incoming) -> str:
+        records = self.storage.case_history(case)
+        hidden = 0
+        if self.config.case_history_scope == "asker":
+            visible = [r for r in records if r.room_id == incoming.room_id or r.person_id == incoming.person_id]
+            hidden = len(records) - len(visible)
+            records = visible
+        names: dict[str, str] = {}
+        for room_id in {r.room_id for r in records}:
+            if room_id == incoming.room_id:
+                names[room_id] = "this space"
+            else:
+                title = self.room_title(room_id)
+                if title:
+                    names[room_id] = title
+        return self.linker.history_markdown(case, records, names, hidden)
+
+    # ------------------------------------------------------------ diagnosis
+    def diagnose(self, incoming: Incoming, existing_diagnosis_id: str | None = None) -> Outgoing:
+        pieces: list[tuple[str, str]] = []
+        notes: list[str] = list(incoming.attachment_errors)
+        if incoming.text.strip():
+            pieces.append((MESSAGE, incoming.text))
+        for att in incoming.attachments:
+            try:
+                unpacked = unpack(att.name, att.data, self.limits)
+            except FileRejected as exc:
+                notes.append(str(exc))
+                continue
+            pieces.extend((m.name, m.text) for m in unpacked.members)
+            if len(unpacked.members) > 1 or unpacked.skipped:
+                read = ", ".join(_code(m.name) for m in unpacked.members[:8])
+                more = f" and {len(unpacked.members) - 8} more" if len(unpacked.members) > 8 else ""
+                note = f"Read {len(unpacked.members)} text file(s) from {_code(att.name)}: {read}{more}."
+                if unpacked.skipped:
+                    skipped = "; ".join(f"{_code(n)} ({why})" for n, why in unpacked.skipped[:5])
+                    extra = f" and {len(unpacked.skipped) - 5} more" if len(unpacked.skipped) > 5 else ""
+                    note += f" Skipped {skipped}{extra}."
+                notes.append(note)
+        if not pieces:
+            body = EMPTY_PROMPT if not notes else "I could not read the attachment: " + " ".join(notes)
+            return Outgoing(parts=render.split_message(body))
+        combined = Combined.of(pieces)
+        with _DIAGNOSE_LOCK:
+            raw = self.engine.diagnose(combined.text)
+        report = combined.relabel(raw)
+
+        cases = find_cases(incoming.text)
+        bugs = find_bugs(incoming.text)
+        thread_cases = self._thread_cases(incoming)
+        all_cases = list(dict.fromkeys([*cases, *thread_cases]))
+        diagnosis_id = existing_diagnosis_id
+        if diagnosis_id is None and report.outcome in (Outcome.MATCH, Outcome.NO_MATCH):
+            diagnosis_id = self._record(incoming, report, pieces, all_cases)
+        if cases:
+            self.storage.add_thread_cases(incoming.room_id, incoming.thread_id, cases)
+
+        body = render.report_markdown(report)
+        if notes:
+            body = " ".join(notes) + "\n\n" + body
+        links = self.linker.mentions_markdown(all_cases, bugs, recorded=diagnosis_id is not None)
+        if links:
+            body += "\n\n" + links
+        out = Outgoing(parts=render.split_message(body), diagnosis_id=diagnosis_id, report=report)
+        if report.diagnoses and diagnosis_id:
+            out.card = cards.feedback_card(report.diagnoses[0], diagnosis_id)
+            out.card_fallback = cards.card_fallback(report.diagnoses[0])
+        return out
+
+    def _thread_cases(self, incoming: Incoming) -> list[str]:
+        found = find_cases(incoming.thread_text) if incoming.thread_text else []
+        if incoming.thread_id and incoming.thread_id != incoming.message_id:
+            found += self.storage.thread_cases(incoming.room_id, incoming.thread_id)
+        return list(dict.fromkeys(found))
+
+    def _record(self, incoming: Incoming, report: Report, pieces: Sequence[tuple[str, str]],
+                cases: Sequence[str]) -> str:
+        results = [{"id": d.entry.id, "title": d.entry.title, "confidence": round(d.confidence, 4)}
+                   for d in report.diagnoses]
+        files = [name for name, _ in pieces if name != MESSAGE]
+        source = "message" if not files else ", ".join(dict.fromkeys(
+            a.name for a in incoming.attachments))[:200]
+        evidence = None
+        if cases:
+            evidence = "\n\n".join(f"== {name}\n{text}" for name, text in pieces)[:MAX_KEPT_EVIDENCE]
+        return self.storage.record_diagnosis(NewDiagnosis(
+            message_id=incoming.message_id, room_id=incoming.room_id, room_type=incoming.room_type,
+            thread_id=incoming.thread_id, person_id=incoming.person_id, source=source,
+            outcome=str(report.outcome), results=results, evidence=evidence, cases=cases))
+
+    # ------------------------------------------------------------ feedback
+    def feedback(self, inputs: Any, person_id: str, room_id: str, action_id: str) -> tuple[str, str] | None:
+        """Store a card vote. Returns (thread id, thank-you markdown), or None when the submission is not a
+        vote on a diagnosis made in that space."""
+        parsed = cards.parse_feedback(inputs)
+        if parsed is None:
+            return None
+        diagnosis_id, entry_id, vote = parsed
+        record = self.storage.get_diagnosis(diagnosis_id)
+        if record is None or record.room_id != room_id or entry_id not in {r["id"] for r in record.results}:
+            log.info("feedback %s does not match a diagnosis in its space; ignored", action_id)
+            return None
+        self.storage.record_feedback(diagnosis_id, person_id, entry_id, vote, action_id)
+        thanks = ("Thanks, noted that this diagnosis helped." if vote == "up" else
+                  "Thanks, noted that this diagnosis did not help. If you can, paste more evidence (see `help`) "
+                  "and I will look again.")
+        return record.thread_id, thanks

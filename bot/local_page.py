@@ -1,0 +1,80 @@
+"""Local mode (no WEBEX_ACCESS_TOKEN): a page to paste evidence or upload a file and see exactly the reply the
+bot would post in Webex, rendered, with the feedback card."""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, current_app, render_template, request
+from markupsafe import Markup
+
+from .files import human_size
+from .handlers import Attachment, Incoming, Outgoing
+from .mdhtml import to_html
+
+blueprint = Blueprint("local", __name__, template_folder="templates")
+
+LOCAL_ROOM = "local"
+LOCAL_PERSON = "local-user"
+
+
+@dataclass
+class ShownPart:
+    markdown: str
+    html: Markup
+    size: int
+
+
+def _shown(out: Outgoing) -> list[ShownPart]:
+    return [ShownPart(markdown=p, html=Markup(to_html(p)), size=len(p.encode())) for p in out.parts]
+
+
+def _card_view(card: dict[str, Any] | None) -> dict[str, Any] | None:
+    if card is None:
+        return None
+    texts = [b["text"] for b in card["body"] if b["type"] == "TextBlock"]
+    facts = next((b["facts"] for b in card["body"] if b["type"] == "FactSet"), [])
+    return {"texts": texts, "facts": facts, "actions": card["actions"], "version": card["version"]}
+
+
+def _runtime() -> Any:
+    from .service import runtime
+
+    return runtime(current_app)
+
+
+@blueprint.get("/")
+def index() -> str:
+    return render_template("local.html", evidence="", parts=None, card=None, notice="")
+
+
+@blueprint.post("/")
+def diagnose() -> str:
+    rt = _runtime()
+    evidence = request.form.get("evidence", "")
+    attachments = []
+    upload = request.files.get("file")
+    if upload is not None and upload.filename:
+        attachments.append(Attachment(upload.filename, upload.read()))  # bounded by MAX_CONTENT_LENGTH
+    message_id = f"local-{uuid.uuid4().hex}"
+    incoming = Incoming(message_id=message_id, room_id=LOCAL_ROOM, room_type="local", thread_id=message_id,
+                        person_id=LOCAL_PERSON, text=evidence, attachments=attachments)
+    out = rt.responder.respond(incoming)
+    return render_template("local.html", evidence=evidence, parts=_shown(out), card=_card_view(out.card), notice="")
+
+
+@blueprint.app_errorhandler(413)
+def too_large(_error: Exception) -> tuple[str, int]:
+    limit = human_size(_runtime().config.max_file_bytes)
+    return render_template("local.html", evidence="", parts=None, card=None,
+                           notice=f"That upload is larger than the limit ({limit})."), 413
+
+
+@blueprint.post("/feedback")
+def feedback() -> str:
+    rt = _runtime()
+    inputs = {k: request.form.get(k, "") for k in ("kind", "vote", "diagnosis", "entry")}
+    result = rt.responder.feedback(inputs, LOCAL_PERSON, LOCAL_ROOM, f"local-{uuid.uuid4().hex}")
+    notice = result[1] if result else "That vote does not match a diagnosis made here."
+    return render_template("local.html", evidence="", parts=None, card=None, notice=notice)

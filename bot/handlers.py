@@ -7,7 +7,6 @@ the diagnosis (against the TAC cases the message or its thread mention) and answ
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,11 +24,6 @@ from .storage import NewDiagnosis, Storage
 log = logging.getLogger(__name__)
 
 MAX_KEPT_EVIDENCE = 2 * 1024 * 1024  # characters of evidence kept (encrypted) for case history
-
-# Engine.diagnose is documented thread-safe, but the Hyperscan prefilter in the working engine shares one scratch
-# space between threads (ScratchInUseError under concurrent diagnoses). Until the engine keeps a scratch per
-# thread, diagnoses in one process run one at a time; they are CPU-bound under the GIL anyway.
-_DIAGNOSE_LOCK = threading.Lock()
 
 HELP = """### Hybrid Call Service Connect diagnosis
 Paste what you have from the failing deployment, or attach it, and I answer in this thread with the documented \
@@ -183,8 +177,7 @@ class Responder:
             body = EMPTY_PROMPT if not notes else "I could not read the attachment: " + " ".join(notes)
             return Outgoing(parts=render.split_message(body))
         combined = Combined.of(pieces)
-        with _DIAGNOSE_LOCK:
-            raw = self.engine.diagnose(combined.text)
+        raw = self.engine.diagnose(combined.text)
         report = combined.relabel(raw)
 
         cases = find_cases(incoming.text)

@@ -9,6 +9,8 @@ from matchers import Engine, KnowledgeBaseErrors, Report, load_knowledge_base
 from matchers.model import Outcome
 
 from . import render
+from .evidence_files import EvidencePiece, diagnose_evidence
+from .render_evidence import evidence_json, evidence_markdown, evidence_text
 
 MAX_READ_BYTES = 100 * 1024 * 1024 + 1
 
@@ -20,18 +22,19 @@ def _read_source(source: str) -> bytes:
         return fh.read(MAX_READ_BYTES)
 
 
-def _report_for(engine: Engine, source: str) -> Report:
+def _report_for(engine: Engine, source: str) -> tuple[Report, EvidencePiece | None]:
+    """Text, or a certificate, screenshot or packet capture (bot.evidence_files routes by content and name)."""
     try:
         data = _read_source(source)
     except OSError as exc:
-        return Report(outcome=Outcome.UNREADABLE, diagnoses=[], message=f"cannot read {source}: {exc.strerror}")
-    return engine.diagnose_bytes(data)
+        return Report(outcome=Outcome.UNREADABLE, diagnoses=[], message=f"cannot read {source}: {exc.strerror}"), None
+    return diagnose_evidence(engine, source, data)
 
 
-def _jsonl_record(source: str, report: Report) -> dict[str, object]:
+def _jsonl_record(source: str, report: Report, piece: EvidencePiece | None = None) -> dict[str, object]:
     body = report.as_dict()
     return {"source": source, "matches": body["matches"], "outcome": body["outcome"],
-            "message": body["message"], "evidence_kinds": body["evidence_kinds"]}
+            "message": body["message"], "evidence_kinds": body["evidence_kinds"], **evidence_json(piece)}
 
 
 def cmd_diagnose(args: argparse.Namespace) -> int:
@@ -39,22 +42,27 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
     sources = args.files or ["-"]
     failed = False
     for n, source in enumerate(sources):
-        report = _report_for(engine, source)
+        report, piece = _report_for(engine, source)
         failed |= report.outcome is Outcome.UNREADABLE
         if args.format == "jsonl":
-            print(json.dumps(_jsonl_record(source, report), ensure_ascii=False), flush=True)
+            print(json.dumps(_jsonl_record(source, report, piece), ensure_ascii=False), flush=True)
         elif args.format == "json":
-            print(json.dumps(_jsonl_record(source, report), ensure_ascii=False, indent=2))
+            print(json.dumps(_jsonl_record(source, report, piece), ensure_ascii=False, indent=2))
         else:
             if len(sources) > 1:
                 print(("\n" if n else "") + f"== {source}")
             if args.format == "markdown":
-                parts = render.split_message(render.report_markdown(report))
+                shown = evidence_markdown(piece) if piece is not None else ""
+                body = render.report_markdown(report)
+                parts = render.split_message(f"{shown}\n\n{body}" if shown else body)
                 for k, part in enumerate(parts, 1):
                     if len(parts) > 1:
                         print(f"<!-- Webex message {k} of {len(parts)} -->")
                     print(part)
             else:
+                shown = evidence_text(piece) if piece is not None else ""
+                if shown:
+                    print(shown + "\n")
                 print(render.report_text(report))
     return 1 if failed and len(sources) == 1 else 0
 

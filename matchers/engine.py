@@ -7,11 +7,12 @@ from functools import lru_cache
 
 from .document import Document, decode_bytes
 from .errors import InputError
-from .facts import TRIGGER_SKELETONS, FactSet, extract_facts, non_webex_context
+from .facts import TRIGGER_SKELETONS, FactSet, add_extra_facts, extract_facts, non_webex_context
 from .knowledge_base import KnowledgeBase, load_knowledge_base
 from .model import Diagnosis, Entry, Evidence, Outcome, Report, Signal, SignalKind, XconfigSpec
 from .normalize import clean_line, skeleton
 from .parsers.base import Fact
+from .parsers.certificate_text import expand_pem_blocks
 from .parsers.expressway_log import parse_record
 from .parsers.sip import codes_in_prose
 from .phrases import STOPWORDS, PhraseIndex, Prose
@@ -100,13 +101,13 @@ class Engine:
         packet capture): their `line` is an index into `text`, which should describe that evidence."""
         if not text or not text.strip():
             return Report(outcome=Outcome.EMPTY, diagnoses=[], message="the input is empty")
+        text, pem_facts, pem = expand_pem_blocks(text)   # pasted certificates become lines describing them
         doc = Document.from_text(text)
         if doc.is_blank:
             return Report(outcome=Outcome.EMPTY, diagnoses=[], message="the input holds no readable text",
                           line_count=len(doc.lines))
         ctx = self._context(doc)
-        for fact in extra_facts or ():
-            ctx.facts.add(fact)
+        add_extra_facts(ctx.facts, [*pem_facts, *(extra_facts or ())], doc, ["certificate"] if pem else [])
         diagnoses: list[Diagnosis] = []
         also_consistent: list[Diagnosis] = []   # conditions held, confidence below the bar
         candidates = self._candidates(ctx)

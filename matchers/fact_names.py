@@ -18,6 +18,7 @@ FACT_NAMES: dict[str, str] = {
     "netstat_5062_external": "netstat: 5062 LISTEN on a non-loopback address",
     "controlhub_test_ok": "Control Hub SIP destination test rows all Successful",
     "call_type_squared_stripped": "an INVITE received with ;call-type=squared is sent on without it",
+    "call_type_squared_kept": "an INVITE received with ;call-type=squared is sent on with it (preservation works)",
     "sdp_audio_port_zero": "an SDP m=audio line with port 0",
     "sdp_audio_g729_only": "an SDP audio offer whose only codec is G.729",
     "q850_cause": "a Q.850 cause (value: number)",
@@ -26,4 +27,14 @@ FACT_NAMES: dict[str, str] = {
     "healthy_handshake": "'Handshake succeeded' with no TLS error in the paste",
     "firewall_blocks_5062": "a firewall log line blocking TCP 5062 (value: inbound, outbound or unknown)",
     "non_webex_context": "B2B/MRA/PSTN evidence (ports 5061/7001, partner aliases, such words) and no Webex marker",
+    "tls_alert_by_expressway": "a TLS alert the Expressway-E sent, seen in a packet capture (value: alert name)",
+    "tls_alert_by_webex": "a TLS alert Webex sent, seen in a packet capture (value: alert name)",
+    "cert_expressway_temporary": "a certificate is the Expressway factory Temporary Certificate (issuer Temporary CA)",
+    "cert_no_san": "a server certificate (not Webex's, not a CA) has no Subject Alternative Name",
+    "cert_private_ca": "a server certificate is self-signed or from a CA not known to be public (value: "
+                       "self_signed or private_ca)",
+    "cert_expired": "a certificate has expired (value: webex, expressway or ca)",
+    "cert_not_yet_valid": "a certificate is not valid yet (value: webex, expressway or ca)",
+    "cert_eku_incomplete": "a certificate's extended key usage lacks TLS client or server authentication (value: "
+                           "client_auth, server_auth or both)",
 }

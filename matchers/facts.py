@@ -6,6 +6,7 @@ lines holding a trigger are parsed, which keeps a 20 MB log linear and cheap.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .document import Document
@@ -47,7 +48,8 @@ _NON_WEBEX_PORT = re.compile(r"port\W{0,4}(5061|7001)\b|:(5061|7001)\b", re.IGNO
 _ALIAS = re.compile(r"with alias '([^']*)'|dst-alias\W{0,4}([^\s\"]+)|destination=\W?([^\s\"]+)", re.IGNORECASE)
 NON_WEBEX_SCAN_LINES = 5000
 NON_WEBEX_WORDS = frozenset({"b2b", "mra", "jabber", "partner", "supplier", "pstn", "gateway", "toll", "fraud",
-                             "trunk", "itsp", "teams", "asterisk", "cube"})
+                             "trunk", "itsp", "teams", "asterisk", "cube", "freepbx", "pjsip", "yealink", "polycom",
+                             "grandstream", "3cx", "kamailio", "opensips", "freeswitch", "zoom"})
 TRIGGER_SKELETONS: dict[str, tuple[str, ...]] = {
     group: tuple(dict.fromkeys(skeleton(t) for t in items)) for group, items in TRIGGERS.items()
 }
@@ -99,12 +101,9 @@ def extract_facts(doc: Document, hits: dict[str, list[int]]) -> FactSet:
         if name:
             out.add(Fact("tls_alert", name, i, {"alert": name}))
 
-    chains = capture.certificate_chain_facts(lines, hits.get("certchain", []))
-    for fact in chains:
+    for fact in capture.certificate_chain_facts(lines, hits.get("certchain", [])):
         out.add(fact)
-    full = [f for f in chains if f.name == "cert_chain_full"]
-    if full and not any(f.name == "cert_chain_leaf_only" for f in chains):
-        out.add(Fact("cert_chain_full_only", full[0].value, full[0].line, dict(full[0].values)))
+    summarise_chains(out)
 
     for i in hits.get("dns", []):
         kind = dns.srv_query_kind(lines[i])
@@ -164,6 +163,38 @@ def extract_facts(doc: Document, hits: dict[str, list[int]]) -> FactSet:
     return out
 
 
+def summarise_chains(out: FactSet) -> None:
+    """`cert_chain_full_only` when every chain seen is complete; recomputed after facts are added."""
+    out.facts = [f for f in out.facts if f.name != "cert_chain_full_only"]
+    full = out.named("cert_chain_full")
+    if full and not out.named("cert_chain_leaf_only"):
+        out.add(Fact("cert_chain_full_only", full[0].value, full[0].line, dict(full[0].values)))
+
+
+def add_extra_facts(out: FactSet, facts: Iterable[Fact], doc: Document, kinds: Iterable[str] = ()) -> None:
+    """Facts from evidence that is not text (a certificate, a packet capture). Their `line` is a line index in
+    the input text, mapped here to the document's line; a text-derived fact with the same name, value and
+    line is replaced by the richer one."""
+    first_index: dict[int, int] = {}
+    if doc.numbers is not None:
+        for index, number in enumerate(doc.numbers):
+            first_index.setdefault(number - 1, index)
+    added = False
+    for fact in facts:
+        line = fact.line
+        if line is not None:
+            line = first_index.get(line, line) if doc.numbers is not None else line
+            line = line if 0 <= line < len(doc.lines) else None
+        fact = Fact(fact.name, fact.value, line, fact.values, fact.note)
+        key = (fact.name, fact.value, fact.line)
+        out.facts = [f for f in out.facts if (f.name, f.value, f.line) != key]
+        out.add(fact)
+        added = True
+    out.kinds.update(kinds)
+    if added:
+        summarise_chains(out)
+
+
 def non_webex_context(doc: Document, hits: dict[str, list[int]], prose_tokens: set[str]) -> Fact | None:
     """The paste shows B2B/MRA/PSTN-style evidence and nothing at all that involves Webex."""
     if hits.get("webex_marker"):
@@ -212,6 +243,10 @@ def _sip_facts(doc: Document, hits: dict[str, list[int]], out: FactSet) -> None:
                              {"received_contact": r.contact[:120], "sent_contact": m.contact[:120]}))
                 break
 
+    kept = _squared_kept(messages)
+    if kept is not None and not out.named("call_type_squared_stripped"):
+        out.add(Fact("call_type_squared_kept", "", _header_line(lines, kept.first_line, "contact")))
+
     audio_lines = hits.get("sdp", [])
     for i in audio_lines:
         media = sip.audio_media_line(lines[i])
@@ -237,6 +272,16 @@ def _sip_facts(doc: Document, hits: dict[str, list[int]], out: FactSet) -> None:
         cause = sip.q850_cause(lines[i])
         if cause:
             out.add(Fact("q850_cause", cause, i, {"cause": cause}))
+
+
+def _squared_kept(messages: list[sip.SipMessage]) -> sip.SipMessage | None:
+    """An INVITE received with call-type=squared and sent on with it: parameter preservation works."""
+    received = [m for m in messages if m.start == "INVITE" and m.direction == "received" and _squared(m.contact)]
+    for m in messages:
+        if m.start == "INVITE" and m.direction == "sent" and _squared(m.contact):
+            if any(r.first_line < m.first_line for r in received):
+                return m
+    return None
 
 
 def _squared(contact: str) -> bool:

@@ -57,6 +57,8 @@ _QUESTION = re.compile(r"\?|^\s*(why|what|how|where|which|can|could|is|are|does|
 MAX_PROSE_LINES = 400
 MAX_TOKENS = 6000
 FUZZY_MIN_LEN = 6
+MIN_SPAN = 6          # a phrase's words must fall within this many words ...
+SPAN_PER_WORD = 3     # ... or three per phrase word, whichever is more
 
 
 def stem(word: str) -> str:
@@ -155,6 +157,31 @@ class PhraseIndex:
         return {w for w in candidates if len(w) >= FUZZY_MIN_LEN and Levenshtein.distance(token, w) <= 1}
 
 
+def _within_span(sequence: list[frozenset[str]], need: tuple[str, ...]) -> bool:
+    """All words of a phrase close together (any order): a phrase scattered over a long line is not said.
+
+    >>> seq = [frozenset({w}) for w in "webex calls fail and after a long story the box reject them".split()]
+    >>> _within_span(seq, ("webex", "reject")), _within_span(seq, ("box", "reject"))
+    (False, True)
+    """
+    limit = max(MIN_SPAN, SPAN_PER_WORD * len(need))
+    wanted = set(need)
+    hits = [(j, w) for j, forms in enumerate(sequence) for w in forms & wanted]
+    counts: dict[str, int] = {}
+    start = 0
+    for end in range(len(hits)):
+        counts[hits[end][1]] = counts.get(hits[end][1], 0) + 1
+        while len(counts) == len(wanted):
+            if hits[end][0] - hits[start][0] < limit:
+                return True
+            w = hits[start][1]
+            counts[w] -= 1
+            if not counts[w]:
+                del counts[w]
+            start += 1
+    return False
+
+
 def _deletions(word: str) -> set[str]:
     return {word[:i] + word[i + 1:] for i in range(len(word))}
 
@@ -174,14 +201,15 @@ class Prose:
                    index: PhraseIndex | None = None) -> Prose:
         prose = cls()
         pairs = list(zip(indexes if indexes is not None else range(len(raw_lines)), raw_lines, strict=False))
-        line_tokens: list[set[str]] = []
+        line_tokens: list[list[tuple[str, ...]]] = []   # per line, per word position: its forms
         for line_index, raw in pairs[:MAX_PROSE_LINES]:
             text = clean_line(raw[:1000])
             if not text:
                 continue
             prose.lines.append((line_index, text))
-            tokens = {form for w in words(text) for form in token_forms(w)}
-            line_tokens.append(tokens)
+            sequence = [token_forms(w) for w in words(text) if w not in STOPWORDS]  # spans count content words
+            line_tokens.append(sequence)
+            tokens = {form for forms in sequence for form in forms}
             if len(prose.tokens) < MAX_TOKENS:
                 prose.tokens.update(tokens)
             if _ASKS_HOW.search(text):
@@ -193,16 +221,23 @@ class Prose:
             prose._match(index, line_tokens)
         return prose
 
-    def _match(self, index: PhraseIndex, line_tokens: list[set[str]]) -> None:
-        mapping: dict[str, set[str]] = {}
+    def _match(self, index: PhraseIndex, line_tokens: list[list[tuple[str, ...]]]) -> None:
+        mapping: dict[str, frozenset[str]] = {}
         line_vocab: list[set[str]] = []
-        for tokens in line_tokens:
+        line_positions: list[list[frozenset[str]]] = []   # per line, per word position: phrase words it stands for
+        for sequence in line_tokens:
             vocab: set[str] = set()
-            for t in tokens:
-                if t not in mapping:
-                    mapping[t] = index.vocabulary_of(t)
-                vocab |= mapping[t]
+            positions: list[frozenset[str]] = []
+            for forms in sequence:
+                here: set[str] = set()
+                for t in forms:
+                    if t not in mapping:
+                        mapping[t] = index.vocabulary_of(t)
+                    here |= mapping[t]
+                vocab |= here
+                positions.append(frozenset(here))
             line_vocab.append(vocab)
+            line_positions.append(positions)
         # windows of one line and the next: every word of a phrase must fall in one window
         windows_of: dict[str, set[int]] = {}
         for i, vocab in enumerate(line_vocab):
@@ -215,9 +250,11 @@ class Prose:
             need = index.words[phrase]
             if not all(w in windows_of for w in need):
                 continue
-            common = set.intersection(*(windows_of[w] for w in need))
-            if common:
-                self.matched[phrase] = self.lines[min(common)][0]
+            for i in sorted(set.intersection(*(windows_of[w] for w in need))):
+                sequence = line_positions[i] + (line_positions[i + 1] if i + 1 < len(line_positions) else [])
+                if _within_span(sequence, need):
+                    self.matched[phrase] = self.lines[i][0]
+                    break
 
     def has_phrase(self, phrase: str) -> bool:
         return phrase in self.matched

@@ -14,9 +14,13 @@ missing=()
 have_postgres || missing+=(postgresql)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+# screenshots are read with Tesseract OCR; the OCR tests render text with the DejaVu fonts
+command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr)
+compgen -G "/usr/share/tesseract-ocr/*/tessdata/eng.traineddata" >/dev/null || missing+=(tesseract-ocr-eng)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf ] || missing+=(fonts-dejavu-core)
 
 if [ "${#missing[@]}" -eq 0 ]; then
-  echo "system test dependencies present (postgresql, chromium, chromium-driver)"
+  echo "system test dependencies present (postgresql, chromium, chromium-driver, tesseract-ocr, fonts-dejavu-core)"
   exit 0
 fi
 

@@ -131,13 +131,13 @@ def firewall_block_direction(raw: str) -> str | None:
     return "unknown"
 
 
-_CERTS_HEADER = re.compile(r"certificates length:|certificates \(\d+ bytes\)|certificate chain$")
+_CERTS_HEADER = re.compile(r"certificates length:?\s*\d|certificates \(\d+ bytes\)|certificate chain$")
 _CERT_ITEM = re.compile(r"^(?:certificate:\s|\d+\s+s:)")
 _CERT_LENGTH = re.compile(r"^certificate length:\s*\d+")
 _CERT_SECTION_END = re.compile(r"handshake protocol:|record layer|^---$|server certificate|^frame \d+")
 
 
-_TOTAL_LENGTH = re.compile(r"certificates (?:length:\s*|\()(\d{3,5})")
+_TOTAL_LENGTH = re.compile(r"certificates (?:length:?\s*|\()(\d{3,5})")
 LEAF_ONLY_MAX_BYTES = 2300   # one RSA-2048 server certificate with a few SANs is 1.2-2.2 KB
 CHAIN_MIN_BYTES = 3000       # two or more certificates
 

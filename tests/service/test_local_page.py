@@ -106,6 +106,14 @@ def browser():
     shutil.rmtree(profile, ignore_errors=True)
 
 
+def wait_for(browser, by: str, selector: str, timeout: float = 20.0):
+    """The element once the page that shows it has loaded (a submit navigates; find_element alone races it)."""
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(browser, timeout).until(expected_conditions.presence_of_element_located((by, selector)))
+
+
 @pytest.fixture
 def served(local_app):
     url, stop = serve_app(local_app)
@@ -120,7 +128,7 @@ def test_paste_and_see_the_rendered_reply_in_chromium(browser, served, tmp_path)
     box = browser.find_element(By.ID, "evidence")
     box.send_keys(SELF_SIGNED + "<img src=x onerror=\"document.title='pwned'\"> SR 694123456")
     browser.find_element(By.ID, "diagnose").click()
-    heading = browser.find_element(By.CSS_SELECTOR, "#reply .message h3")
+    heading = wait_for(browser, By.CSS_SELECTOR, "#reply .message h3")
     assert heading.text.startswith("Diagnosis: Expressway-E does not trust")
     steps = browser.find_elements(By.CSS_SELECTOR, "#reply .message ol li")
     assert len(steps) >= 3
@@ -130,7 +138,7 @@ def test_paste_and_see_the_rendered_reply_in_chromium(browser, served, tmp_path)
     assert browser.execute_script("return document.querySelectorAll('#reply img').length") == 0
     browser.save_screenshot(str(tmp_path / "local-page.png"))
     browser.find_element(By.CSS_SELECTOR, "#card .vote-up").click()
-    assert "helped" in browser.find_element(By.ID, "notice").text
+    assert "helped" in wait_for(browser, By.ID, "notice").text
 
 
 def test_upload_a_file_in_chromium(browser, served, tmp_path):
@@ -141,5 +149,5 @@ def test_upload_a_file_in_chromium(browser, served, tmp_path):
     browser.get(served + "/")
     browser.find_element(By.ID, "file").send_keys(str(log))
     browser.find_element(By.ID, "diagnose").click()
-    text = browser.find_element(By.ID, "reply").text
+    text = wait_for(browser, By.CSS_SELECTOR, "#reply .message").find_element(By.XPATH, "..").text
     assert "Expressway-E does not trust" in text and "line 4: expe.log · Event=" in text

@@ -1,0 +1,118 @@
+"""Screenshots: known evidence rendered with several fonts, sizes, themes and some noise, read back with
+Tesseract and diagnosed. Skipped without Tesseract locally; in CI (CI=true) a missing Tesseract fails."""
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from bot import evidence_files, ocr
+
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")   # Debian fonts-dejavu-core (scripts/ci-system-deps.sh)
+IN_CI = os.environ.get("CI") == "true"
+
+UNTRUSTED = [
+    '2024-05-02T10:18:40 expe tvcs: Event="Inbound TLS Negotiation Error" Service="SIP"',
+    'Src-ip="203.0.113.45" Dst-port="5062" Detail="self signed certificate in certificate chain"',
+    'Protocol="TLS" Level="1"',
+]
+FACTORY = [
+    "Certificate information",
+    "Issued to: vcse-dmz",
+    "Issued by: Temporary CA 5b21e0f7-9c3a-4d0b-a8f6-2e7719d4c0b3",
+    "Comment: Temporary Certificate",
+]
+LEAF_ONLY = [
+    "118 5.004127 203.0.113.45 198.51.100.80 TLSv1.2 263 Client Hello",
+    "120 5.006644 198.51.100.80 203.0.113.45 TLSv1.2 2011 Server Hello, Certificate, Server Hello Done",
+    "124 5.071930 203.0.113.45 198.51.100.80 TLSv1.2 73 Alert (Level: Fatal, Description: Certificate Unknown)",
+    'Detail="sslv3 alert certificate unknown"',
+    "Certificates Length: 1788",
+    "    Certificate Length: 1785",
+]
+CASES = [  # (lines, expected entry, font, size, dark theme, jpeg)
+    (UNTRUSTED, "tls-expe-untrusted-webex-ca", "DejaVuSansMono.ttf", 12, False, True),
+    (UNTRUSTED, "tls-expe-untrusted-webex-ca", "DejaVuSans.ttf", 16, True, False),
+    (FACTORY, "tls-expe-default-selfsigned-cert", "DejaVuSerif.ttf", 13, False, True),
+    (FACTORY, "tls-expe-default-selfsigned-cert", "DejaVuSans.ttf", 22, True, False),
+    (LEAF_ONLY, "tls-expe-incomplete-cert-chain", "DejaVuSansMono.ttf", 15, True, False),
+    (LEAF_ONLY, "tls-expe-incomplete-cert-chain", "DejaVuSerif.ttf", 20, False, True),
+]
+
+
+@pytest.fixture(scope="module")
+def tesseract():
+    missing = [] if ocr.available() else ["tesseract-ocr"]
+    if not (FONT_DIR / "DejaVuSans.ttf").exists():
+        missing.append("fonts-dejavu-core")
+    if missing:
+        message = f"{', '.join(missing)} not installed (scripts/ci-system-deps.sh installs them)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def screenshot(lines: list[str], font: str, size: int, dark: bool, jpeg: bool, seed: int = 1) -> bytes:
+    face = ImageFont.truetype(str(FONT_DIR / font), size)
+    step = size + size // 2
+    width = max(int(face.getlength(line)) for line in lines) + 40
+    height = step * len(lines) + 40
+    background, ink = ((32, 33, 36), (225, 225, 225)) if dark else ((250, 250, 250), (25, 25, 25))
+    img = Image.new("RGB", (width, height), background)
+    draw = ImageDraw.Draw(img)
+    for i, line in enumerate(lines):
+        draw.text((20, 20 + i * step), line, font=face, fill=ink)
+    noise = Image.effect_noise((width, height), 40).convert("RGB")   # sensor-like grain
+    img = Image.blend(img, noise, 0.08)
+    out = io.BytesIO()
+    img.save(out, "JPEG" if jpeg else "PNG", quality=75)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("lines", "expected", "font", "size", "dark", "jpeg"), CASES,
+                         ids=[f"{c[1]}-{c[2]}-{c[3]}px{'-dark' if c[4] else ''}" for c in CASES])
+def test_screenshot_is_read_and_diagnosed(tesseract, engine, lines, expected, font, size, dark, jpeg):
+    name = "shot.jpg" if jpeg else "shot.png"
+    report, notes = evidence_files.diagnose_file(engine, name, screenshot(lines, font, size, dark, jpeg))
+    assert report.diagnoses, notes
+    assert report.diagnoses[0].entry.id == expected, (notes, [d.entry.id for d in report.diagnoses])
+    assert f"Text read from the image `{name}` with OCR" in notes[0]
+
+
+def test_reply_quotes_the_first_lines_read(tesseract):
+    piece = evidence_files.read_evidence("event-log.png", screenshot(UNTRUSTED, "DejaVuSans.ttf", 18, False, False))
+    assert piece.read_from_image and piece.kind == "image"
+    from bot.render_evidence import evidence_markdown
+
+    shown = evidence_markdown(piece)
+    assert "Text read from the image `event-log.png`" in shown
+    assert "self signed certificate in certificate chain" in shown
+    assert shown.count("\n") <= 20
+
+
+def test_missing_tesseract_says_image_reading_is_unavailable(monkeypatch):
+    monkeypatch.setattr(ocr.shutil, "which", lambda _cmd: None)
+    with pytest.raises(evidence_files.EvidenceError, match="image reading is unavailable"):
+        evidence_files.read_evidence("shot.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+
+
+def test_a_damaged_image_is_refused_clearly(tesseract):
+    with pytest.raises(evidence_files.EvidenceError, match="cannot read the image broken.png"):
+        evidence_files.read_evidence("broken.png", b"\x89PNG\r\n\x1a\n" + b"garbage" * 20)
+
+
+def test_an_image_without_text(tesseract):
+    blank = io.BytesIO()
+    Image.new("RGB", (400, 200), (255, 255, 255)).save(blank, "PNG")
+    with pytest.raises(evidence_files.EvidenceError, match="no text"):
+        evidence_files.read_evidence("blank.png", blank.getvalue())
+
+
+def test_a_huge_image_is_refused_before_it_is_decoded(tesseract):
+    huge = io.BytesIO()
+    Image.new("1", (10_000, 5_000), 1).save(huge, "PNG")
+    with pytest.raises(evidence_files.EvidenceError, match="too large for a screenshot"):
+        evidence_files.read_evidence("huge.png", huge.getvalue())

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -246,24 +247,11 @@ def _evaluate(sig: Signal, ctx: _Context) -> list[Evidence]:
     if kind is SignalKind.LITERAL:
         return [_line_evidence(sig, ctx, i) for i in _lines_with(sig, ctx)[:MAX_EVIDENCE_LINES]]
     if kind is SignalKind.PATTERN:
-        out = []
-        for i in _lines_with(sig, ctx):
-            if sig.pattern.search(ctx.doc.clean(i)) or _continued_search(sig, ctx, i):
-                out.append(_line_evidence(sig, ctx, i))
-                if len(out) >= MAX_EVIDENCE_LINES:
-                    break
-        return out
+        return _lines_where(sig, ctx, lambda i: bool(sig.pattern.search(ctx.doc.clean(i)))
+                            or _continued_search(sig, ctx, i))
     if kind is SignalKind.RECORD:
-        out = []
-        for i in _lines_with(sig, ctx):
-            joined = None
-            if _record_matches(sig, ctx.doc.lines[i], ctx.doc.skeleton_line(i)) or (
-                    (joined := ctx.doc.with_continuation(i)) is not None
-                    and _record_matches(sig, joined, skeleton(joined))):
-                out.append(_line_evidence(sig, ctx, i))
-                if len(out) >= MAX_EVIDENCE_LINES:
-                    break
-        return out
+        return _lines_where(sig, ctx, lambda i: _record_matches(sig, ctx.doc.lines[i], ctx.doc.skeleton_line(i))
+                            or _continued_record(sig, ctx, i))
     if kind is SignalKind.FACT:
         out = []
         for fact in ctx.facts.named(sig.fact):
@@ -311,6 +299,22 @@ def _trigger_keys(sig: Signal) -> list[str]:
         return [f"sip:{code}" for code in sig.sip_codes]
     assert sig.xconfig is not None
     return ["xconfig:" + skeleton(sig.xconfig.setting)]
+
+
+def _lines_where(sig: Signal, ctx: _Context, holds: Callable[[int], bool]) -> list[Evidence]:
+    """Evidence for the first prefiltered lines on which `holds` is true."""
+    out = []
+    for i in _lines_with(sig, ctx):
+        if holds(i):
+            out.append(_line_evidence(sig, ctx, i))
+            if len(out) >= MAX_EVIDENCE_LINES:
+                break
+    return out
+
+
+def _continued_record(sig: Signal, ctx: _Context, index: int) -> bool:
+    joined = ctx.doc.with_continuation(index)
+    return joined is not None and _record_matches(sig, joined, skeleton(joined))
 
 
 def _continued_search(sig: Signal, ctx: _Context, index: int) -> bool:

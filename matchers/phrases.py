@@ -127,6 +127,7 @@ class PhraseIndex:
         # each phrase is filed under its rarest word only: a phrase cannot match without that word, and
         # common words ("webex", "call") then do not drag every phrase into every message's candidates
         self.vocabulary = set(frequency)
+        self.word_sets = {phrase: frozenset(ws) for phrase, ws in self.words.items()}
         for phrase, ws in self.words.items():
             rarest = min(ws, key=lambda w: (frequency[w], w))
             self.by_word.setdefault(rarest, set()).add(phrase)
@@ -157,21 +158,22 @@ class PhraseIndex:
         return {w for w in candidates if len(w) >= FUZZY_MIN_LEN and Levenshtein.distance(token, w) <= 1}
 
 
-def _within_span(sequence: list[frozenset[str]], need: tuple[str, ...]) -> bool:
+def _within_span(hits: list[tuple[int, str]], words_needed: int) -> bool:
     """All words of a phrase close together (any order): a phrase scattered over a long line is not said.
 
-    >>> seq = [frozenset({w}) for w in "webex calls fail and after a long story the box reject them".split()]
-    >>> _within_span(seq, ("webex", "reject")), _within_span(seq, ("box", "reject"))
+    `hits` are (position, word) pairs in position order.
+
+    >>> text = "webex calls fail and after a long story the box reject them".split()
+    >>> hits = lambda *ws: sorted((i, w) for i, w in enumerate(text) if w in ws)
+    >>> _within_span(hits("webex", "reject"), 2), _within_span(hits("box", "reject"), 2)
     (False, True)
     """
-    limit = max(MIN_SPAN, SPAN_PER_WORD * len(need))
-    wanted = set(need)
-    hits = [(j, w) for j, forms in enumerate(sequence) for w in forms & wanted]
+    limit = max(MIN_SPAN, SPAN_PER_WORD * words_needed)
     counts: dict[str, int] = {}
     start = 0
     for end in range(len(hits)):
         counts[hits[end][1]] = counts.get(hits[end][1], 0) + 1
-        while len(counts) == len(wanted):
+        while len(counts) == words_needed:
             if hits[end][0] - hits[start][0] < limit:
                 return True
             w = hits[start][1]
@@ -212,9 +214,9 @@ class Prose:
             tokens = {form for forms in sequence for form in forms}
             if len(prose.tokens) < MAX_TOKENS:
                 prose.tokens.update(tokens)
-            if _ASKS_HOW.search(text):
+            if not prose.asks_how and _ASKS_HOW.search(text):
                 prose.asks_how = True
-            if _QUESTION.search(text):
+            if not prose.is_question and _QUESTION.search(text):
                 prose.is_question = True
         prose.is_question = prose.is_question or prose.asks_how
         if index is not None:
@@ -223,36 +225,38 @@ class Prose:
 
     def _match(self, index: PhraseIndex, line_tokens: list[list[tuple[str, ...]]]) -> None:
         mapping: dict[str, frozenset[str]] = {}
-        line_vocab: list[set[str]] = []
-        line_positions: list[list[frozenset[str]]] = []   # per line, per word position: phrase words it stands for
+        line_positions: list[dict[str, list[int]]] = []   # per line: phrase word -> positions it stands at
         for sequence in line_tokens:
-            vocab: set[str] = set()
-            positions: list[frozenset[str]] = []
-            for forms in sequence:
-                here: set[str] = set()
+            positions: dict[str, list[int]] = {}
+            for j, forms in enumerate(sequence):
                 for t in forms:
-                    if t not in mapping:
-                        mapping[t] = index.vocabulary_of(t)
-                    here |= mapping[t]
-                vocab |= here
-                positions.append(frozenset(here))
-            line_vocab.append(vocab)
+                    words_here = mapping.get(t)
+                    if words_here is None:
+                        words_here = mapping[t] = index.vocabulary_of(t)
+                    for w in words_here:
+                        positions.setdefault(w, []).append(j)
             line_positions.append(positions)
         # windows of one line and the next: every word of a phrase must fall in one window
         windows_of: dict[str, set[int]] = {}
-        for i, vocab in enumerate(line_vocab):
-            for w in vocab:
-                windows_of.setdefault(w, set()).add(i)
+        for i, positions in enumerate(line_positions):
+            for w in positions:
+                windows = windows_of.setdefault(w, set())
+                windows.add(i)
                 if i > 0:
-                    windows_of[w].add(i - 1)
+                    windows.add(i - 1)
+        present = windows_of.keys()
         candidates = {p for w in windows_of for p in index.by_word.get(w, ())}
         for phrase in candidates:
             need = index.words[phrase]
-            if not all(w in windows_of for w in need):
+            if not index.word_sets[phrase] <= present:
                 continue
             for i in sorted(set.intersection(*(windows_of[w] for w in need))):
-                sequence = line_positions[i] + (line_positions[i + 1] if i + 1 < len(line_positions) else [])
-                if _within_span(sequence, need):
+                hits = [(p, w) for w in need for p in line_positions[i].get(w, ())]
+                if i + 1 < len(line_positions):
+                    offset = len(line_tokens[i])
+                    hits += [(p + offset, w) for w in need for p in line_positions[i + 1].get(w, ())]
+                hits.sort()
+                if _within_span(hits, len(need)):
                     self.matched[phrase] = self.lines[i][0]
                     break
 

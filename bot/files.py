@@ -1,4 +1,5 @@
-"""Attached files: decide what they are, unpack archives safely, hand back the text members.
+"""Attached files: decide what they are, unpack archives safely, hand back the text members and the packet
+captures (read by `bot.evidence_files`; an Expressway diagnostic log bundle may hold one).
 
 Nothing is written to disk: archives are read in memory, so a member named `../../etc/passwd` cannot
 escape anywhere; such members are skipped anyway, with symlinks, devices and encrypted members. Limits:
@@ -15,15 +16,18 @@ from dataclasses import dataclass, field
 
 from matchers import InputError
 from matchers.document import decode_bytes
+from matchers.parsers.pcap import is_capture
 
 TEXT_EXTENSIONS = (".txt", ".log", ".text", ".out")
 ARCHIVE_EXTENSIONS = (".tar.gz", ".tgz", ".tar", ".zip", ".gz")
-BINARY_EXTENSIONS = (".pcap", ".pcapng", ".cap", ".png", ".jpg", ".jpeg", ".gif", ".pdf", ".der", ".p12",
-                     ".pfx", ".bin", ".exe", ".so", ".docx", ".xlsx")
+CAPTURE_EXTENSIONS = (".pcap", ".pcapng", ".cap")
+BINARY_EXTENSIONS = (".png", ".jpg", ".jpeg", ".gif", ".pdf", ".der", ".p12", ".pfx", ".bin", ".exe", ".so",
+                     ".docx", ".xlsx")
 GZIP_MAGIC = b"\x1f\x8b"
 ZIP_MAGIC = b"PK\x03\x04"
-SUPPORTED_HELP = ("I read `.txt` and `.log` files, `.gz`, `.zip` and `.tar.gz` archives (an Expressway diagnostic "
-                  "log bundle, for instance).")
+SUPPORTED_HELP = ("I read `.txt` and `.log` files; certificates (`.pem`, `.crt`, `.cer`, `.der`, `.p7b`); screenshots "
+                  "(`.png`, `.jpg`); packet captures (`.pcap`, `.pcapng`); `.gz`, `.zip` and `.tar.gz` archives (an "
+                  "Expressway diagnostic log bundle, for instance, with the captures in it).")
 
 
 class FileRejected(Exception):
@@ -46,9 +50,17 @@ class Member:
 
 
 @dataclass
+class Blob:
+    """A packet capture found in an archive, counted against the same limits as the text members."""
+    name: str
+    data: bytes = field(repr=False)
+
+
+@dataclass
 class Unpacked:
     name: str
     members: list[Member] = field(default_factory=list)
+    captures: list[Blob] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)   # (member name, why)
 
 
@@ -136,8 +148,17 @@ def _safe_name(name: str) -> str | None:
     return norm
 
 
+def check_size(name: str, data: bytes, limits: Limits) -> None:
+    """FileRejected when an attached file is over the per-file limit."""
+    if len(data) > limits.max_file_bytes:
+        raise FileRejected(f"{name} is {human_size(len(data))}; the limit is {human_size(limits.max_file_bytes)}")
+
+
 def _add_blob(out: Unpacked, name: str, data: bytes, budget: _Budget, depth: int) -> None:
     lower = name.lower()
+    if lower.endswith(CAPTURE_EXTENSIONS) or is_capture(data[:4]):
+        out.captures.append(Blob(name, data))
+        return
     if lower.endswith(BINARY_EXTENSIONS):
         out.skipped.append((name, "not a text log"))
         return
@@ -148,6 +169,7 @@ def _add_blob(out: Unpacked, name: str, data: bytes, budget: _Budget, depth: int
             return
         inner = _unpack_archive(name, data, kind, budget, depth + 1)
         out.members.extend(inner.members)
+        out.captures.extend(inner.captures)
         out.skipped.extend(inner.skipped)
         return
     try:
@@ -235,15 +257,14 @@ def _unpack_zip(name: str, data: bytes, budget: _Budget, depth: int, out: Unpack
 
 
 def unpack(name: str, data: bytes, limits: Limits | None = None) -> Unpacked:
-    """The text inside an attached file, or FileRejected saying, for the sender, why there is none."""
+    """The text (and packet captures) inside an attached file, or FileRejected saying, for the sender, why there
+    is none."""
     limits = limits or Limits()
     name = posixpath.basename(name.replace("\\", "/")) or "attachment"
-    if len(data) > limits.max_file_bytes:
-        raise FileRejected(f"{name} is {human_size(len(data))}; the limit is {human_size(limits.max_file_bytes)}")
+    check_size(name, data, limits)
     kind = kind_of(name, data[:512])
     if kind == "unsupported":
-        raise FileRejected(f"I cannot read {name}: {SUPPORTED_HELP} For a packet capture, export it as text "
-                           "(Wireshark: File > Export Packet Dissections > As Plain Text) and attach that.")
+        raise FileRejected(f"I cannot read {name}: {SUPPORTED_HELP}")
     budget = _Budget(limits)
     if kind == "text":
         out = Unpacked(name)
@@ -253,7 +274,7 @@ def unpack(name: str, data: bytes, limits: Limits | None = None) -> Unpacked:
             raise FileRejected(f"I cannot read {name}: {exc}") from None
         return out
     out = _unpack_archive(name, data, kind, budget, 1)
-    if not out.members:
+    if not out.members and not out.captures:
         why = "; ".join(f"{n}: {r}" for n, r in out.skipped[:5])
-        raise FileRejected(f"{name} holds no text log I can read" + (f" ({why})" if why else ""))
+        raise FileRejected(f"{name} holds no text log or packet capture I can read" + (f" ({why})" if why else ""))
     return out

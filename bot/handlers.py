@@ -17,8 +17,11 @@ from . import cards, render
 from .cases import Linker, find_bugs, find_cases
 from .commands import Command, parse
 from .config import Config
-from .files import SUPPORTED_HELP, FileRejected, Limits, unpack
-from .sources import MESSAGE, Combined
+from .evidence_files import EvidenceError, EvidencePiece, diagnose_pieces, from_text, is_evidence_file, read_evidence
+from .files import SUPPORTED_HELP, FileRejected, Limits, check_size, unpack
+from .files import kind_of as archive_kind
+from .render_evidence import evidence_markdown
+from .sources import MESSAGE
 from .storage import NewDiagnosis, Storage
 
 log = logging.getLogger(__name__)
@@ -30,6 +33,7 @@ Paste what you have from the failing deployment, or attach it, and I answer in t
 diagnosis, the evidence I matched and the resolution steps:
 - Expressway-C/E diagnostic logs, SIP messages, `xConfiguration` output, Unified CM SDL traces;
 - Wireshark or tcpdump lines, Control Hub test output, `netstat`/`nslookup`/`dig` output, OCR'd screenshot text;
+- certificates (PEM pasted or attached), screenshots (read with OCR) and packet captures on port 5062/5061;
 - files: {files}
 - or a question in words, such as "why 603 decline".
 
@@ -54,6 +58,14 @@ def _code(name: str) -> str:
 class Attachment:
     name: str
     data: bytes = field(repr=False)
+
+
+def _is_evidence(att: Attachment) -> bool:
+    """A certificate, screenshot or packet capture (read by bot.evidence_files), not a log or an archive (read by
+    bot.files): an archive is recognised first, so a tar whose first bytes look like DER is still unpacked."""
+    if archive_kind(att.name, att.data[:512]) in {"gzip", "zip", "tar"}:
+        return False
+    return is_evidence_file(att.name, att.data)
 
 
 @dataclass
@@ -153,32 +165,21 @@ class Responder:
 
     # ------------------------------------------------------------ diagnosis
     def diagnose(self, incoming: Incoming, existing_diagnosis_id: str | None = None) -> Outgoing:
-        pieces: list[tuple[str, str]] = []
         notes: list[str] = list(incoming.attachment_errors)
-        if incoming.text.strip():
-            pieces.append((MESSAGE, incoming.text))
+        pieces = [from_text(MESSAGE, incoming.text)] if incoming.text.strip() else []
         for att in incoming.attachments:
-            try:
-                unpacked = unpack(att.name, att.data, self.limits)
-            except FileRejected as exc:
-                notes.append(str(exc))
+            if _is_evidence(att):
+                try:
+                    check_size(att.name, att.data, self.limits)
+                    pieces.append(read_evidence(att.name, att.data))
+                except (FileRejected, EvidenceError) as exc:
+                    notes.append(str(exc))
                 continue
-            pieces.extend((m.name, m.text) for m in unpacked.members)
-            if len(unpacked.members) > 1 or unpacked.skipped:
-                read = ", ".join(_code(m.name) for m in unpacked.members[:8])
-                more = f" and {len(unpacked.members) - 8} more" if len(unpacked.members) > 8 else ""
-                note = f"Read {len(unpacked.members)} text file(s) from {_code(att.name)}: {read}{more}."
-                if unpacked.skipped:
-                    skipped = "; ".join(f"{_code(n)} ({why})" for n, why in unpacked.skipped[:5])
-                    extra = f" and {len(unpacked.skipped) - 5} more" if len(unpacked.skipped) > 5 else ""
-                    note += f" Skipped {skipped}{extra}."
-                notes.append(note)
+            pieces.extend(self._unpack(att, notes))
         if not pieces:
             body = EMPTY_PROMPT if not notes else "I could not read the attachment: " + " ".join(notes)
             return Outgoing(parts=render.split_message(body))
-        combined = Combined.of(pieces)
-        raw = self.engine.diagnose(combined.text)
-        report = combined.relabel(raw)
+        report = diagnose_pieces(self.engine, pieces)
 
         cases = find_cases(incoming.text)
         bugs = find_bugs(incoming.text)
@@ -186,13 +187,13 @@ class Responder:
         all_cases = list(dict.fromkeys([*cases, *thread_cases]))
         diagnosis_id = existing_diagnosis_id
         if diagnosis_id is None and report.outcome in (Outcome.MATCH, Outcome.NO_MATCH):
-            diagnosis_id = self._record(incoming, report, pieces, all_cases)
+            diagnosis_id = self._record(incoming, report, [(p.name, p.text) for p in pieces], all_cases)
         if cases:
             self.storage.add_thread_cases(incoming.room_id, incoming.thread_id, cases)
 
-        body = render.report_markdown(report)
-        if notes:
-            body = " ".join(notes) + "\n\n" + body
+        blocks = [" ".join(notes)] if notes else []
+        blocks += [md for md in map(evidence_markdown, pieces) if md]   # certificate checks, capture, OCR text
+        body = "\n\n".join([*blocks, render.report_markdown(report)])
         links = self.linker.mentions_markdown(all_cases, bugs, recorded=diagnosis_id is not None)
         if links:
             body += "\n\n" + links
@@ -201,6 +202,38 @@ class Responder:
             out.card = cards.feedback_card(report.diagnoses[0], diagnosis_id)
             out.card_fallback = cards.card_fallback(report.diagnoses[0])
         return out
+
+    def _unpack(self, att: Attachment, notes: list[str]) -> list[EvidencePiece]:
+        """A text file or an archive: its text members, and the packet captures found in it."""
+        try:
+            unpacked = unpack(att.name, att.data, self.limits)
+        except FileRejected as exc:
+            notes.append(str(exc))
+            return []
+        pieces = [from_text(m.name, m.text) for m in unpacked.members]
+        skipped = list(unpacked.skipped)
+        captures = 0
+        for blob in unpacked.captures:
+            try:
+                piece = read_evidence(blob.name, blob.data)
+            except EvidenceError as exc:
+                skipped.append((blob.name, str(exc).split(": ", 1)[-1]))
+                continue
+            piece.name = blob.name            # its path in the archive, as for the text files
+            pieces.append(piece)
+            captures += 1
+        if len(pieces) > 1 or skipped:
+            read = ", ".join(_code(p.name) for p in pieces[:8])
+            more = f" and {len(pieces) - 8} more" if len(pieces) > 8 else ""
+            what = f"{len(unpacked.members)} text file(s)" + (f" and {captures} packet capture(s)" if captures else "")
+            note = f"Read {what} from {_code(att.name)}: {read}{more}." if pieces else \
+                f"I found no text log or packet capture I can read in {_code(att.name)}."
+            if skipped:
+                listed = "; ".join(f"{_code(n)} ({why})" for n, why in skipped[:5])
+                extra = f" and {len(skipped) - 5} more" if len(skipped) > 5 else ""
+                note += f" Skipped {listed}{extra}."
+            notes.append(note)
+        return pieces
 
     def _thread_cases(self, incoming: Incoming) -> list[str]:
         found = find_cases(incoming.thread_text) if incoming.thread_text else []

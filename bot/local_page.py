@@ -9,7 +9,8 @@ from typing import Any
 from flask import Blueprint, current_app, render_template, request
 from markupsafe import Markup
 
-from .files import human_size
+from .evidence_files import CAPTURE_EXTENSIONS, CERT_EXTENSIONS, IMAGE_EXTENSIONS
+from .files import ARCHIVE_EXTENSIONS, TEXT_EXTENSIONS, human_size
 from .handlers import Attachment, Incoming, Outgoing
 from .mdhtml import to_html
 
@@ -17,6 +18,9 @@ blueprint = Blueprint("local", __name__, template_folder="templates")
 
 LOCAL_ROOM = "local"
 LOCAL_PERSON = "local-user"
+# the file picker offers what the bot reads: logs, bundles, certificates, screenshots, packet captures
+ACCEPT = ",".join(dict.fromkeys((*TEXT_EXTENSIONS, *ARCHIVE_EXTENSIONS, *CERT_EXTENSIONS, *IMAGE_EXTENSIONS,
+                                 *CAPTURE_EXTENSIONS)))
 
 
 @dataclass
@@ -36,6 +40,11 @@ def _card_view(card: dict[str, Any] | None) -> dict[str, Any] | None:
     texts = [b["text"] for b in card["body"] if b["type"] == "TextBlock"]
     facts = next((b["facts"] for b in card["body"] if b["type"] == "FactSet"), [])
     return {"texts": texts, "facts": facts, "actions": card["actions"], "version": card["version"]}
+
+
+@blueprint.app_context_processor
+def _accept() -> dict[str, str]:
+    return {"accept": ACCEPT}
 
 
 def _runtime() -> Any:

@@ -158,9 +158,9 @@ class Storage:
     def _connect(self) -> Any:
         if self.dialect == "sqlite":
             conn = sqlite3.connect(self._sqlite_path, timeout=30, isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA busy_timeout=30000")
+            _enable_wal(conn)
+            conn.execute("PRAGMA synchronous=NORMAL")
         else:
             import psycopg
 
@@ -436,3 +436,18 @@ class Storage:
 
 def open_storage(url: str, cipher: EvidenceCipher) -> Storage:
     return Storage(url, cipher)
+
+
+def _enable_wal(conn: sqlite3.Connection, attempts: int = 50) -> None:
+    """Switch a SQLite file to WAL. The switch needs the file to itself and does not wait on the busy
+    handler, so instances opening a new file together retry it briefly instead of failing."""
+    for attempt in range(attempts):
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
+                return
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.02 * (attempt + 1))

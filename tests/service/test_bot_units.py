@@ -100,7 +100,20 @@ def test_kinds_and_clear_refusals():
     with pytest.raises(FileRejected, match="truncated|damaged"):
         unpack("cut.log.gz", gzip.compress(b"hello world" * 100)[:30])
     with pytest.raises(FileRejected, match="holds no text log"):
-        unpack("pcaps.zip", _zip({"a.pcap": b"\xd4\xc3\xb2\xa1"}))
+        unpack("shots.zip", _zip({"a.png": b"\x89PNG\r\n\x1a\n"}))
+
+
+def test_captures_in_archives_are_handed_back_within_the_limits():
+    pcap = b"\xd4\xc3\xb2\xa1" + b"\x00" * 100
+    found = unpack("bundle.zip", _zip({"diag/a.pcap": pcap, "diag/noext": pcap, "../b.pcapng": pcap,
+                                       "diag/x.log": b"hello\n"}))
+    assert [(c.name, c.data) for c in found.captures] == [("diag/a.pcap", pcap), ("diag/noext", pcap)]
+    assert found.skipped == [("../b.pcapng", "unsafe path")] and [m.name for m in found.members] == ["diag/x.log"]
+    assert [c.name for c in unpack("c.pcap.gz", gzip.compress(pcap)).captures] == ["c.pcap"]
+    with pytest.raises(FileRejected, match="unpacks to more than"):
+        unpack("big.zip", _zip({"a.log": b"x\n", "a.pcap": pcap * 20}), Limits(max_unpacked_bytes=1024))
+    with pytest.raises(FileRejected, match="more than 2 files"):
+        unpack("many.zip", _zip({f"{n}.pcap": pcap for n in range(3)}), Limits(max_members=2))
 
 
 def _zip(members: dict[str, bytes]) -> bytes:

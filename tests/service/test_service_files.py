@@ -48,8 +48,9 @@ def test_diagnostic_bundle_tar_gz_is_unpacked(bot, people, fake):
     url = fake.add_file("diagnostic_log_expe01_2024-05-14.tar.gz", bundle)
     bot.say(people["alice"], people["dm"], "calls from Webex fail", files=[url])
     reply = text_replies(bot)[0]
-    assert reply.startswith("Read 2 text file(s) from `diagnostic_log_expe01_2024-05-14.tar.gz`")
-    assert "`diagnostic_log/capture_5062.pcap` (not a text log)" in reply and "unsafe path" in reply
+    assert reply.startswith("Read 2 text file(s) and 1 packet capture(s) from "
+                            "`diagnostic_log_expe01_2024-05-14.tar.gz`")
+    assert "**Packet capture** `diagnostic_log/capture_5062.pcap`: 5 packets" in reply and "unsafe path" in reply
     assert "Expressway-E does not trust" in reply
     assert "loggingsnapshot_expe01.txt · " in reply
 
@@ -91,10 +92,22 @@ def test_infected_or_unscannable_file(bot, people, fake, status, says):
 
 
 def test_unsupported_file_type_gets_a_clear_reply(bot, people, fake):
-    url = fake.add_file("screenshot.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 200)
+    url = fake.add_file("report.pdf", b"%PDF-1.7\n" + b"\x00" * 200)
     bot.say(people["alice"], people["dm"], "", files=[url])
     reply = text_replies(bot)[0]
-    assert "I cannot read screenshot.png" in reply and ".tar.gz" in reply
+    assert "I cannot read report.pdf" in reply and ".tar.gz" in reply and ".pcap" in reply
+
+
+def test_damaged_capture_in_a_bundle_is_skipped_with_the_reason(bot, people, fake):
+    bundle = tar_gz({"diag/expe.log": SELF_SIGNED.encode(), "diag/cut.pcapng": b"\x0a\x0d\x0d\x0a\x01"})
+    bot.say(people["alice"], people["dm"], "", files=[fake.add_file("diag.tar.gz", bundle)])
+    reply = text_replies(bot)[0]
+    assert reply.startswith("Read 1 text file(s) from `diag.tar.gz`: `diag/expe.log`. Skipped `diag/cut.pcapng` (")
+    assert "Expressway-E does not trust" in reply
+    only = tar_gz({"diag/cut.pcap": b"\xd4\xc3\xb2\xa1\x00"})
+    bot.say(people["alice"], people["dm"], "", files=[fake.add_file("cut.tar.gz", only)])
+    assert text_replies(bot)[-1].startswith("I could not read the attachment: I found no text log or packet capture "
+                                            "I can read in `cut.tar.gz`. Skipped `diag/cut.pcap` (")
 
 
 def test_too_large_file_gets_a_clear_reply(make_bot, people, fake):

@@ -107,6 +107,8 @@ class Document:
     skeleton: str
     numbers: list[int] | None = None
     _clean: dict[int, str] = field(default_factory=dict, repr=False)
+    _continued: dict[int, str | None] = field(default_factory=dict, repr=False)
+    _clean_continued: dict[int, str] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_text(cls, text: str) -> Document:
@@ -119,16 +121,31 @@ class Document:
     def with_continuation(self, index: int) -> str | None:
         r"""The line joined with the next one when that looks like its wrapped tail (else None).
 
-        >>> Document.from_text('Reason="Forbidden" Dst-\nalias="sip:a@b.call.ciscospark.com"').with_continuation(0)
-        'Reason="Forbidden" Dst-alias="sip:a@b.call.ciscospark.com"'
+        >>> doc = Document.from_text('Event="Search Completed" Reason="Forbidden" Dst-\nalias="sip:a@b.example"')
+        >>> doc.with_continuation(0)
+        'Event="Search Completed" Reason="Forbidden" Dst-alias="sip:a@b.example"'
         """
-        if index + 1 >= len(self.lines):
+        cached = self._continued.get(index, False)
+        if cached is not False:
+            return cached
+        joined = None
+        if index + 1 < len(self.lines):
+            line, tail = self.lines[index].rstrip(), self.lines[index + 1].strip()
+            # only log records wrap mid-value; prose, SIP headers and tables are left alone
+            if line.count("=") >= 2 and tail and not _RECORD_START.match(self.lines[index + 1]):
+                glue = "" if line.endswith(("-", "=", "/", ".")) else " "
+                joined = f"{line}{glue}{tail}"
+        self._continued[index] = joined
+        return joined
+
+    def clean_continued(self, index: int) -> str | None:
+        joined = self.with_continuation(index)
+        if joined is None:
             return None
-        line, tail = self.lines[index].rstrip(), self.lines[index + 1].strip()
-        if not line or not tail or _RECORD_START.match(self.lines[index + 1]):
-            return None
-        glue = "" if line.endswith(("-", "=", "/", ".")) else " "
-        return f"{line}{glue}{tail}"
+        cached = self._clean_continued.get(index)
+        if cached is None:
+            cached = self._clean_continued[index] = clean_line(joined)
+        return cached
 
     def skeleton_line(self, index: int) -> str:
         return skeleton(self.lines[index])

@@ -11,7 +11,7 @@ from .errors import InputError
 from .facts import TRIGGER_SKELETONS, FactSet, add_extra_facts, extract_facts, non_webex_context
 from .knowledge_base import KnowledgeBase, load_knowledge_base
 from .model import Diagnosis, Entry, Evidence, Outcome, Report, Signal, SignalKind, XconfigSpec
-from .normalize import clean_line, skeleton
+from .normalize import skeleton
 from .parsers.base import Fact
 from .parsers.certificate_text import expand_pem_blocks
 from .parsers.expressway_log import parse_record
@@ -319,8 +319,8 @@ def _continued_record(sig: Signal, ctx: _Context, index: int) -> bool:
 
 def _continued_search(sig: Signal, ctx: _Context, index: int) -> bool:
     """A pattern may span a log record wrapped onto the next line (OCR, narrow terminals)."""
-    joined = ctx.doc.with_continuation(index)
-    return joined is not None and bool(sig.pattern.search(clean_line(joined)))
+    joined = ctx.doc.clean_continued(index)
+    return joined is not None and bool(sig.pattern.search(joined))
 
 
 def _record_matches(sig: Signal, raw: str, skeleton_line: str) -> bool:

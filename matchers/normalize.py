@@ -89,6 +89,19 @@ def clean_line(line: str) -> str:
     return text.lower()
 
 
+def clean_prose(line: str) -> str:
+    """Like clean_line, for chat text: only the letter-context repairs ("Hel1o") matter for its words.
+
+    >>> clean_prose("Why  does the expe send Hel1o Request?")
+    'why does the expe send hello request?'
+    """
+    text = to_nfkc(line)
+    if "1" in text or "0" in text:
+        text = _LETTER_1.sub("l", text)
+        text = _LETTER_0.sub("o", text)
+    return _WS.sub(" ", text).strip().lower()
+
+
 _WORD = re.compile(r"[a-z0-9][a-z0-9._@%-]*[a-z0-9]|[a-z0-9]")
 
 

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
-from .normalize import clean_line, words
+from .normalize import clean_line, clean_prose, words
 
 ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "expe": ("expressway", "expressway-e"), "exp-e": ("expressway", "expressway-e"),
@@ -205,7 +205,7 @@ class Prose:
         pairs = list(zip(indexes if indexes is not None else range(len(raw_lines)), raw_lines, strict=False))
         line_tokens: list[list[tuple[str, ...]]] = []   # per line, per word position: its forms
         for line_index, raw in pairs[:MAX_PROSE_LINES]:
-            text = clean_line(raw[:1000])
+            text = clean_prose(raw[:1000])
             if not text:
                 continue
             prose.lines.append((line_index, text))

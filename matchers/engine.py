@@ -111,16 +111,12 @@ class Engine:
         add_extra_facts(ctx.facts, [*pem_facts, *(extra_facts or ())], doc, ["certificate"] if pem else [])
         diagnoses: list[Diagnosis] = []
         also_consistent: list[Diagnosis] = []   # conditions held, confidence below the bar
-        candidates = self._candidates(ctx)
-        if ctx.query and not ctx.chat_only:
-            # evidence plus a question: similarity only supports entries already in play, so its cost
-            # stays with the candidates, not with the size of the knowledge base
-            prepared = self.questions.prepare(ctx.query)
-            _rank_similarity(ctx, {e.id: self.questions.score_entry(e.id, prepared) for e in candidates})
-        for entry in candidates:
+        for entry in self._candidates(ctx):
             d = self._score(entry, ctx)
             if d is not None:
                 (diagnoses if d.confidence >= REPORT_THRESHOLD else also_consistent).append(d)
+        if ctx.query and not ctx.chat_only:
+            diagnoses, also_consistent = self._support_by_similarity(ctx, diagnoses + also_consistent)
         _drop_similarity_between_lookalikes(diagnoses, ctx)
         diagnoses.sort(key=lambda d: (-d.confidence, -d.entry.prior, d.entry.id))
         diagnoses = diagnoses[:MAX_DIAGNOSES]
@@ -132,6 +128,22 @@ class Engine:
             outcome=Outcome.MATCH if diagnoses else Outcome.NO_MATCH,
             diagnoses=diagnoses, line_count=len(doc.lines), evidence_kinds=tuple(sorted(kinds)),
         )
+
+    def _support_by_similarity(self, ctx: _Context, held: list[Diagnosis]) -> tuple[list[Diagnosis], list[Diagnosis]]:
+        """Evidence plus a question: the question supports the entry, among those whose condition held, that
+        it reads most like. Only those entries are compared, so the cost stays with what is in play."""
+        prepared = self.questions.prepare(ctx.query)
+        _rank_similarity(ctx, {d.entry.id: self.questions.score_entry(d.entry.id, prepared) for d in held})
+        similarity, closest = ctx.similar.get(ctx.similar_best, (0.0, ""))
+        for d in held:
+            if d.entry.id == ctx.similar_best and similarity >= SIMILAR_SUPPORT:
+                weight = min(SIMILAR_MAX_WEIGHT, similarity + 0.2)
+                ctx.without_similarity[d.entry.id] = d.confidence
+                d.confidence = min(0.99, 1.0 - (1.0 - d.confidence) * (1.0 - weight))
+                d.evidence.append(Evidence(SIMILAR_SIGNAL, "similarity", None, closest,
+                                           {"similarity": f"{similarity:.2f}"}))
+        return ([d for d in held if d.confidence >= REPORT_THRESHOLD],
+                [d for d in held if d.confidence < REPORT_THRESHOLD])
 
     # ---------------------------------------------------------------- evaluation
     def _candidates(self, ctx: _Context) -> list[Entry]:

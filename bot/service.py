@@ -153,17 +153,26 @@ def _signed_payload() -> tuple[dict[str, Any] | None, tuple[Response, int] | Non
     return payload, None
 
 
-def message_webhook() -> tuple[Response, int]:
+def _created_event(resource: str) -> tuple[dict[str, Any], str] | tuple[Response, int]:
+    """The data and id of a signed "created" event on `resource`, or the response that ends the request."""
     payload, error = _signed_payload()
     if error is not None:
         return error
     assert payload is not None
+    data = payload["data"]
+    item_id = data.get("id")
+    if payload.get("resource") != resource or payload.get("event") != "created" or not isinstance(item_id, str):
+        return jsonify(status="ignored"), 200
+    return data, item_id
+
+
+def message_webhook() -> tuple[Response, int]:
+    event = _created_event("messages")
+    if isinstance(event[0], Response):
+        return event  # type: ignore[return-value]
+    data, message_id = event
     rt = runtime()
     assert rt.worker is not None
-    data = payload["data"]
-    message_id = data.get("id")
-    if payload.get("resource") != "messages" or payload.get("event") != "created" or not isinstance(message_id, str):
-        return jsonify(status="ignored"), 200
     person_id, email, room_id = str(data.get("personId", "")), str(data.get("personEmail", "")), str(
         data.get("roomId", ""))
     if is_bot_email(email) or (rt.bot_id and person_id == rt.bot_id):
@@ -180,17 +189,12 @@ def message_webhook() -> tuple[Response, int]:
 
 
 def action_webhook() -> tuple[Response, int]:
-    payload, error = _signed_payload()
-    if error is not None:
-        return error
-    assert payload is not None
+    event = _created_event("attachmentActions")
+    if isinstance(event[0], Response):
+        return event  # type: ignore[return-value]
+    data, action_id = event
     rt = runtime()
     assert rt.worker is not None
-    data = payload["data"]
-    action_id = data.get("id")
-    if payload.get("resource") != "attachmentActions" or payload.get("event") != "created" \
-            or not isinstance(action_id, str):
-        return jsonify(status="ignored"), 200
     person_id, room_id = str(data.get("personId", "")), str(data.get("roomId", ""))
     if rt.bot_id and person_id == rt.bot_id:
         return jsonify(status="ignored", reason="bot"), 200

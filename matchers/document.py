@@ -3,16 +3,20 @@ from __future__ import annotations
 
 import codecs
 import re
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import overload
 
 from .errors import InputError
-from .normalize import clean_line, skeleton
+from .normalize import ASCII_SKELETON_DELETE, ASCII_SKELETON_TABLE, SKELETON_DELETE, clean_line, skeleton
 
 MAX_INPUT_BYTES = 100 * 1024 * 1024
 MAX_LINE_CHARS = 8192  # longer lines are hard-wrapped so per-line work stays bounded
 MAX_JOIN_CHARS = 5_000_000  # wrapped quoted values are a paste problem; big log files are left as they are
 MAX_JOINED = 2
+CHUNK_CHARS = 65536  # big logs are skeletonised and split per chunk: cache-sized, and only where a hit needs it
 _ARCHIVES = (
     (b"\x1f\x8b", "gzip file"), (b"PK\x03\x04", "zip archive"), (b"BZh", "bzip2 file"),
     (b"\xfd7zXZ", "xz file"), (b"\x89PNG", "PNG image"), (b"\xff\xd8\xff", "JPEG image"),
@@ -99,21 +103,153 @@ def _join_open_quotes(lines: list[str], numbers: list[int]) -> tuple[list[str], 
     return out, out_numbers
 
 
+class ChunkedLines(Sequence[str]):
+    """The lines of a big log, split a chunk at a time when a line in that chunk is first read.
+
+    Splitting 20 MB into 140,000 strings costs more than everything else the engine does with it; only the
+    lines around prefilter hits, the head and the tail are ever read. Lines are counted per chunk while the
+    chunks are folded to skeletons (one pass, in cache), or on first use.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.bounds: list[tuple[int, int]] = []   # [start, end) of each chunk; each but the last ends after "\n"
+        position, n = 0, len(text)
+        while position < n:
+            end = text.find("\n", position + CHUNK_CHARS)
+            end = n if end < 0 else end + 1
+            self.bounds.append((position, end))
+            position = end
+        self._first: list[int] | None = None      # index of each chunk's first line, once counted
+        self._length = 0
+        self._split: dict[int, list[str]] = {}
+
+    def _set_counts(self, counts: list[int]) -> None:
+        first, line = [], 0
+        for count in counts:
+            first.append(line)
+            line += count
+        self._first = first
+        self._length = line + 1  # like str.split: the text after the last newline is a line, even if empty
+
+    def _index(self) -> list[int]:
+        if self._first is None:
+            self._set_counts([self.text.count("\n", start, end) for start, end in self.bounds])
+        assert self._first is not None
+        return self._first
+
+    def __len__(self) -> int:
+        self._index()
+        return self._length
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        first = self._index()
+        if isinstance(index, slice):
+            start, stop, step = index.indices(self._length)
+            if step != 1:
+                return [self[i] for i in range(start, stop, step)]
+            out: list[str] = []
+            while start < stop:   # whole runs of each chunk's lines at a time
+                chunk = bisect_right(first, start) - 1
+                lines = self._chunk_lines(chunk)
+                run = lines[start - first[chunk]: stop - first[chunk]]
+                out.extend(run)
+                start += len(run)
+            return out
+        if index < 0:
+            index += self._length
+        if not 0 <= index < self._length:
+            raise IndexError("line index out of range")
+        chunk = bisect_right(first, index) - 1
+        return self._chunk_lines(chunk)[index - first[chunk]]
+
+    def _chunk_lines(self, chunk: int) -> list[str]:
+        lines = self._split.get(chunk)
+        if lines is None:
+            start, end = self.bounds[chunk]
+            lines = self.text[start:end].split("\n")
+            if chunk < len(self.bounds) - 1:
+                lines.pop()   # the "" after the chunk's final newline; the next chunk starts there
+            self._split[chunk] = lines
+        return lines
+
+    def skeleton_pieces(self) -> Iterator[tuple[str | bytes, int]]:
+        """Each chunk's skeleton with the index of its first line; ASCII chunks as bytes, folded by a byte
+        table (the same folds as `skeleton`, several times faster than on str)."""
+        counts: list[int] = []
+        line = 0
+        for start, end in self.bounds:
+            chunk = self.text[start:end]
+            if chunk.isascii():
+                piece: str | bytes = chunk.encode("ascii").translate(ASCII_SKELETON_TABLE, ASCII_SKELETON_DELETE)
+                count = piece.count(b"\n")  # type: ignore[arg-type]
+            else:
+                piece = skeleton(chunk)
+                count = piece.count("\n")  # type: ignore[arg-type]
+            yield piece, line
+            counts.append(count)
+            line += count
+        if self._first is None and len(counts) == len(self.bounds):
+            self._set_counts(counts)
+
+
+def _has_long_line(text: str) -> bool:
+    """True if some line is longer than MAX_LINE_CHARS, probing one short window per half line limit.
+
+    A line of 2 x probe characters fills at least one aligned window, and a window without a newline lies in
+    a line of at least probe characters, so only those windows need their line measured.
+    """
+    probe = MAX_LINE_CHARS // 2
+    for position in range(0, len(text), probe):
+        if text.find("\n", position, position + probe) < 0:
+            start = text.rfind("\n", 0, position) + 1
+            end = text.find("\n", position)
+            if (len(text) if end < 0 else end) - start > MAX_LINE_CHARS:
+                return True
+    return False
+
+
+_NOT_SKELETON_BLANK = re.compile("[^\\s" + re.escape(SKELETON_DELETE) + "]")
+
+
 @dataclass
 class Document:
-    """Lines of the input with their skeleton; `line_number(i)` is the 1-based line in the input."""
+    """Lines of the input with their skeleton; `line_number(i)` is the 1-based line in the input.
 
-    lines: list[str]
+    Pastes are split and folded whole (so wrapped values can be re-joined); a log over MAX_JOIN_CHARS is
+    held as it is and folded and split per chunk (`ChunkedLines`).
+    """
+
+    lines: Sequence[str]
     skeleton: str
     numbers: list[int] | None = None
+    chunked: ChunkedLines | None = None
     _clean: dict[int, str] = field(default_factory=dict, repr=False)
     _continued: dict[int, str | None] = field(default_factory=dict, repr=False)
     _clean_continued: dict[int, str] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_text(cls, text: str) -> Document:
+        if len(text) > MAX_JOIN_CHARS:
+            if "\r" in text:
+                text = text.replace("\r\n", "\n").replace("\r", "\n")
+            if not _has_long_line(text):
+                chunked = ChunkedLines(text)
+                return cls(lines=chunked, skeleton="", chunked=chunked)
         text, lines, numbers = _split_lines(text)
         return cls(lines=lines, skeleton=skeleton(text), numbers=numbers)
+
+    def skeleton_pieces(self) -> Iterator[tuple[str | bytes, int]]:
+        """The skeleton in pieces that end at line ends, each with the index of its first line."""
+        if self.chunked is not None:
+            yield from self.chunked.skeleton_pieces()
+        else:
+            yield self.skeleton, 0
 
     def line_number(self, index: int) -> int:
         return self.numbers[index] if self.numbers is not None else index + 1
@@ -158,5 +294,7 @@ class Document:
 
     @cached_property
     def is_blank(self) -> bool:
+        if self.chunked is not None:
+            return _NOT_SKELETON_BLANK.search(self.chunked.text) is None
         return not self.skeleton or self.skeleton.isspace()
 

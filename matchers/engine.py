@@ -175,9 +175,12 @@ class Engine:
         facts = extract_facts(doc, group_hits)
         # chat text sits at the start or the end of a paste; a long log in between is not read for it
         n = len(doc.lines)
-        window = range(n) if n <= PROSE_HEAD + PROSE_TAIL else [*range(PROSE_HEAD), *range(n - PROSE_TAIL, n)]
-        prose_indexes = [i for i in window if _is_prose(doc.lines[i])]
-        prose = Prose.from_lines([doc.lines[i] for i in prose_indexes], prose_indexes, self.phrases)
+        if n <= PROSE_HEAD + PROSE_TAIL:
+            window = list(enumerate(doc.lines))
+        else:
+            window = [*enumerate(doc.lines[:PROSE_HEAD]), *enumerate(doc.lines[n - PROSE_TAIL:], n - PROSE_TAIL)]
+        prose_lines = [(i, line) for i, line in window if _is_prose(line)]
+        prose = Prose.from_lines([line for _, line in prose_lines], [i for i, _ in prose_lines], self.phrases)
         other = non_webex_context(doc, group_hits, prose.tokens)
         if other is not None:
             facts.add(other)

@@ -33,7 +33,10 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "dns": ("_sips._tcp", "Resolved hostname", "timed out", "timed-out", "can't find", "NXDOMAIN",
             "SERVFAIL", "no servers could be reached", "DNS Lookup failed"),
     "netstat": ("LISTEN",),
-    "sip_start": ("SIP/2.0", "INVITE sip", "BYE sip", "CANCEL sip", "ACK sip", "Response-code", "Response Code="),
+    # status lines by their code's first digit: "SIP/2.0" alone is on every Via header, and would use up
+    # the prefilter's lines per key on a big log long before its responses
+    "sip_start": ("SIP/2.0 1", "SIP/2.0 2", "SIP/2.0 3", "SIP/2.0 4", "SIP/2.0 5", "SIP/2.0 6",
+                  "INVITE sip", "BYE sip", "CANCEL sip", "ACK sip", "Response-code", "Response Code="),
     "sdp": ("m=audio",),
     "q850": ("Q.850", "cause"),
     "tcp_failed": ("TCP Connection Failed",),

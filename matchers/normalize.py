@@ -50,6 +50,10 @@ def _build_skeleton_table() -> dict[int, str | None]:
 
 
 SKELETON_TABLE = _build_skeleton_table()
+SKELETON_DELETE = _DELETE
+# the ASCII part of the same folds as a byte table, for bytes.translate on big ASCII logs
+ASCII_SKELETON_TABLE = bytes(ord(SKELETON_TABLE.get(b) or chr(b)) if b < 128 else b for b in range(256))
+ASCII_SKELETON_DELETE = bytes(b for b in range(128) if b in SKELETON_TABLE and SKELETON_TABLE[b] is None)
 
 
 def to_nfkc(text: str) -> str:

@@ -45,13 +45,20 @@ class Prefilter:
 
     def scan(self, doc: Document) -> dict[str, list[int]]:
         """Skeleton key -> 0-based indexes of the lines holding it (first MAX_LINES_PER_KEY, in order)."""
+        found: dict[str, list[int]] = {}
         if not self.keys:
-            return {}
-        if self.engine == "hyperscan":
-            return self._scan_hyperscan(doc.skeleton.encode("utf-8", errors="replace"))
-        return self._collect(doc.skeleton, "\n", self._automaton.iter(doc.skeleton))
+            return found
+        for piece, first_line in doc.skeleton_pieces():
+            if self.engine == "hyperscan":
+                data = piece if isinstance(piece, bytes) else piece.encode("utf-8", errors="replace")
+                self._collect(data, b"\n", self._hyperscan_hits(data), first_line, found)
+            else:
+                text = piece.decode("ascii") if isinstance(piece, bytes) else piece
+                hits = ((end + 1, key) for end, key in self._automaton.iter(text))  # iter gives the last index
+                self._collect(text, "\n", hits, first_line, found)
+        return found
 
-    def _scan_hyperscan(self, data: bytes) -> dict[str, list[int]]:
+    def _hyperscan_hits(self, data: bytes) -> list[tuple[int, str]]:
         hits: list[tuple[int, str]] = []
         keys = self.keys
 
@@ -63,14 +70,15 @@ class Prefilter:
             scratch = self._local.scratch = self._scratch.clone()
         self._database.scan(data, match_event_handler=on_match, scratch=scratch)
         hits.sort(key=lambda h: h[0])
-        return self._collect(data, b"\n", hits)
+        return hits
 
     @staticmethod
-    def _collect(text: str | bytes, newline: str | bytes, hits: Iterable[tuple[int, str]]) -> dict[str, list[int]]:
-        found: dict[str, list[int]] = {}
-        line = 0
+    def _collect(text: str | bytes, newline: str | bytes, hits: Iterable[tuple[int, str]], first_line: int,
+                 found: dict[str, list[int]]) -> None:
+        """Add each hit's line (counted from `first_line`) to `found`, in text order, up to the cap per key."""
+        line = first_line
         position = 0
-        for end, key in hits:  # in text order
+        for end, key in hits:  # in text order; `end` is just past the key
             lines = found.get(key)
             if lines is not None and len(lines) >= MAX_LINES_PER_KEY:
                 continue
@@ -80,4 +88,3 @@ class Prefilter:
                 found[key] = [line]
             elif lines[-1] != line:
                 lines.append(line)
-        return found

@@ -24,7 +24,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 MAX_CERTIFICATES = 20          # per paste or file
 MAX_PEM_BLOCK_BYTES = 64 * 1024
-MAX_TEXT_FOR_PEM = 20 * 1024 * 1024
+MAX_TEXT_FOR_PEM = 5_000_000  # certificates are pasted or attached; a bigger text is a log, held as it is
 EXPIRY_WARNING_DAYS = 30
 WEBEX_CALL_NAMES = ("callservice.ciscospark.com", "callservice.webex.com")
 WEBEX_DOMAINS = ("ciscospark.com", "webex.com", "wbx2.com")
@@ -134,7 +134,7 @@ class PemBlock:
 
 def find_pem_blocks(text: str, limit: int = MAX_CERTIFICATES) -> list[PemBlock]:
     """PEM certificate blocks in pasted text (lines may carry indentation, quotes or chat decoration)."""
-    if "-----BEGIN" not in text or len(text) > MAX_TEXT_FOR_PEM:
+    if len(text) > MAX_TEXT_FOR_PEM or "-----BEGIN" not in text:
         return []
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     out: list[PemBlock] = []

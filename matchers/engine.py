@@ -100,7 +100,7 @@ class Engine:
     def diagnose(self, text: str, extra_facts: list[Fact] | None = None) -> Report:
         """Diagnose `text`. `extra_facts` come from evidence that is not text (a certificate file, a
         packet capture): their `line` is an index into `text`, which should describe that evidence."""
-        if not text or not text.strip():
+        if not text or text.isspace():   # isspace stops at the first other character; strip copies
             return Report(outcome=Outcome.EMPTY, diagnoses=[], message="the input is empty")
         text, pem_facts, pem = expand_pem_blocks(text)   # pasted certificates become lines describing them
         doc = Document.from_text(text)

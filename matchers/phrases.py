@@ -128,6 +128,8 @@ class PhraseIndex:
         # common words ("webex", "call") then do not drag every phrase into every message's candidates
         self.vocabulary = set(frequency)
         self.word_sets = {phrase: frozenset(ws) for phrase, ws in self.words.items()}
+        self.span_limit = {phrase: max(MIN_SPAN, SPAN_PER_WORD * len(ws)) for phrase, ws in self.words.items()}
+        self._token_cache: dict[str, tuple[str, ...]] = {}
         for phrase, ws in self.words.items():
             rarest = min(ws, key=lambda w: (frequency[w], w))
             self.by_word.setdefault(rarest, set()).add(phrase)
@@ -145,6 +147,18 @@ class PhraseIndex:
                 self._vocab_cache[token] = cached
         return cached
 
+    def words_for_token(self, token: str) -> tuple[str, ...]:
+        """Phrase words a message word stands for, through all its forms (stems, abbreviations, name parts)."""
+        cached = self._token_cache.get(token)
+        if cached is None:
+            found: dict[str, None] = {}
+            for form in token_forms(token):
+                found.update(dict.fromkeys(self.vocabulary_of(form)))
+            cached = tuple(found)
+            if len(self._token_cache) < 200_000:
+                self._token_cache[token] = cached
+        return cached
+
     def _vocabulary_of(self, token: str) -> set[str]:
         if token in self.vocabulary:
             return {token}
@@ -158,17 +172,16 @@ class PhraseIndex:
         return {w for w in candidates if len(w) >= FUZZY_MIN_LEN and Levenshtein.distance(token, w) <= 1}
 
 
-def _within_span(hits: list[tuple[int, str]], words_needed: int) -> bool:
+def _within_span(hits: list[tuple[int, str]], words_needed: int, limit: int) -> bool:
     """All words of a phrase close together (any order): a phrase scattered over a long line is not said.
 
     `hits` are (position, word) pairs in position order.
 
     >>> text = "webex calls fail and after a long story the box reject them".split()
     >>> hits = lambda *ws: sorted((i, w) for i, w in enumerate(text) if w in ws)
-    >>> _within_span(hits("webex", "reject"), 2), _within_span(hits("box", "reject"), 2)
+    >>> _within_span(hits("webex", "reject"), 2, 6), _within_span(hits("box", "reject"), 2, 6)
     (False, True)
     """
-    limit = max(MIN_SPAN, SPAN_PER_WORD * words_needed)
     counts: dict[str, int] = {}
     start = 0
     for end in range(len(hits)):
@@ -203,60 +216,67 @@ class Prose:
                    index: PhraseIndex | None = None) -> Prose:
         prose = cls()
         pairs = list(zip(indexes if indexes is not None else range(len(raw_lines)), raw_lines, strict=False))
-        line_tokens: list[list[tuple[str, ...]]] = []   # per line, per word position: its forms
+        line_words: list[list[str]] = []   # per line: its content words, in order (spans count these)
         for line_index, raw in pairs[:MAX_PROSE_LINES]:
             text = clean_prose(raw[:1000])
             if not text:
                 continue
             prose.lines.append((line_index, text))
-            sequence = [token_forms(w) for w in words(text) if w not in STOPWORDS]  # spans count content words
-            line_tokens.append(sequence)
-            tokens = {form for forms in sequence for form in forms}
+            sequence = [w for w in words(text) if w not in STOPWORDS]
+            line_words.append(sequence)
             if len(prose.tokens) < MAX_TOKENS:
-                prose.tokens.update(tokens)
+                for w in sequence:
+                    prose.tokens.update(token_forms(w))
             if not prose.asks_how and _ASKS_HOW.search(text):
                 prose.asks_how = True
             if not prose.is_question and _QUESTION.search(text):
                 prose.is_question = True
         prose.is_question = prose.is_question or prose.asks_how
         if index is not None:
-            prose._match(index, line_tokens)
+            prose._match(index, line_words)
         return prose
 
-    def _match(self, index: PhraseIndex, line_tokens: list[list[tuple[str, ...]]]) -> None:
-        mapping: dict[str, frozenset[str]] = {}
+    def _match(self, index: PhraseIndex, line_words: list[list[str]]) -> None:
+        """Find each phrase whose words all stand within one line and the next, close together."""
         line_positions: list[dict[str, list[int]]] = []   # per line: phrase word -> positions it stands at
-        for sequence in line_tokens:
+        window_bits: dict[str, int] = {}   # phrase word -> bit i set when it is in window i (line i or i + 1)
+        for i, sequence in enumerate(line_words):
             positions: dict[str, list[int]] = {}
-            for j, forms in enumerate(sequence):
-                for t in forms:
-                    words_here = mapping.get(t)
-                    if words_here is None:
-                        words_here = mapping[t] = index.vocabulary_of(t)
-                    for w in words_here:
-                        positions.setdefault(w, []).append(j)
+            for j, token in enumerate(sequence):
+                for w in index.words_for_token(token):
+                    positions.setdefault(w, []).append(j)
             line_positions.append(positions)
-        # windows of one line and the next: every word of a phrase must fall in one window
-        windows_of: dict[str, set[int]] = {}
-        for i, positions in enumerate(line_positions):
+            bits = 3 << (i - 1) if i else 1
             for w in positions:
-                windows = windows_of.setdefault(w, set())
-                windows.add(i)
-                if i > 0:
-                    windows.add(i - 1)
-        present = windows_of.keys()
-        candidates = {p for w in windows_of for p in index.by_word.get(w, ())}
+                window_bits[w] = window_bits.get(w, 0) | bits
+        merged: dict[tuple[int, str], list[int]] = {}   # (window, word) -> its positions in lines i and i + 1
+        last = len(line_positions) - 1
+        candidates = {p for w in window_bits for p in index.by_word.get(w, ())}
         for phrase in candidates:
             need = index.words[phrase]
-            if not index.word_sets[phrase] <= present:
-                continue
-            for i in sorted(set.intersection(*(windows_of[w] for w in need))):
-                hits = [(p, w) for w in need for p in line_positions[i].get(w, ())]
-                if i + 1 < len(line_positions):
-                    offset = len(line_tokens[i])
-                    hits += [(p + offset, w) for w in need for p in line_positions[i + 1].get(w, ())]
-                hits.sort()
-                if _within_span(hits, len(need)):
+            mask = -1
+            for w in need:
+                mask &= window_bits.get(w, 0)
+                if not mask:
+                    break
+            limit = index.span_limit[phrase]
+            while mask:   # the windows holding every word, first line first
+                low = mask & -mask
+                mask ^= low
+                i = low.bit_length() - 1
+                lists = []
+                for w in need:
+                    at = merged.get((i, w))
+                    if at is None:
+                        at = line_positions[i].get(w, [])
+                        following = line_positions[i + 1].get(w) if i < last else None
+                        if following:
+                            offset = len(line_words[i])
+                            at = at + [p + offset for p in following]
+                        at = merged[(i, w)] = at
+                    lists.append(at)
+                if max(at[-1] for at in lists) - min(at[0] for at in lists) < limit or _within_span(
+                        sorted((p, w) for w, at in zip(need, lists, strict=True) for p in at), len(need), limit):
                     self.matched[phrase] = self.lines[i][0]
                     break
 

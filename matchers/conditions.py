@@ -12,7 +12,7 @@ True
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 
 _TOKEN = re.compile(r"\s*(?:(\()|(\))|(,)|([A-Za-z_][A-Za-z0-9_]*)|(\d+))")
@@ -25,10 +25,10 @@ class ConditionSyntaxError(ValueError):
 @dataclass(frozen=True)
 class Condition:
     text: str
-    _eval: Callable[[set[str]], bool]
+    _eval: Callable[[Container[str]], bool]
     _names: frozenset[str]
 
-    def evaluate(self, fired: set[str]) -> bool:
+    def evaluate(self, fired: Container[str]) -> bool:
         return self._eval(fired)
 
     def names(self) -> frozenset[str]:
@@ -66,21 +66,21 @@ def parse_condition(text: str) -> Condition:
         pos += 1
         return tok
 
-    def expr() -> Callable[[set[str]], bool]:
+    def expr() -> Callable[[Container[str]], bool]:
         parts = [term()]
         while peek() == "or":
             take()
             parts.append(term())
         return parts[0] if len(parts) == 1 else (lambda f, ps=tuple(parts): any(p(f) for p in ps))
 
-    def term() -> Callable[[set[str]], bool]:
+    def term() -> Callable[[Container[str]], bool]:
         parts = [factor()]
         while peek() == "and":
             take()
             parts.append(factor())
         return parts[0] if len(parts) == 1 else (lambda f, ps=tuple(parts): all(p(f) for p in ps))
 
-    def factor() -> Callable[[set[str]], bool]:
+    def factor() -> Callable[[Container[str]], bool]:
         tok = peek()
         if tok == "not":
             take()

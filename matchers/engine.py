@@ -200,18 +200,18 @@ class Engine:
         return ctx
 
     def _score(self, entry: Entry, ctx: _Context) -> Diagnosis | None:
-        fired: dict[str, list[Evidence]] = {}
-        for name, sig in entry.signals.items():
-            ev = _evaluate(sig, ctx)
-            if ev:
-                fired[name] = ev
-        weights = {name: entry.signals[name].weight for name in fired}
-        holds = bool(fired) and entry.condition is not None and entry.condition.evaluate(set(fired))
+        signals = _SignalsOf(entry, ctx)
+        holds = entry.condition is not None and entry.condition.evaluate(signals)
         similarity, closest = ctx.similar.get(entry.id, (0.0, ""))
         # only the entry whose listed questions come closest gets this signal: close look-alikes (inbound
         # vs outbound call flow) share words, and similarity must not decide between them
         closest_entry = entry.id == ctx.similar_best
         alone = ctx.chat_only and closest_entry and ctx.similar_margin >= SIMILAR_MARGIN
+        if not holds and not (alone and similarity >= SIMILAR_SUPPORT):
+            return None   # most candidates stop here, having evaluated only what their condition asked
+        fired = signals.all_fired()
+        holds = holds and bool(fired)
+        weights = {name: entry.signals[name].weight for name in fired}
         if similarity >= SIMILAR_SUPPORT and closest_entry and (holds or alone):
             # the question reads like one this entry lists: support, or on its own for pure chat
             fired[SIMILAR_SIGNAL] = [Evidence(SIMILAR_SIGNAL, "similarity", None, closest,
@@ -232,6 +232,29 @@ class Engine:
             ctx.without_similarity[entry.id] = min(0.99, without)
         evidence = [e for name in sorted(fired, key=lambda n: -weights[n]) for e in fired[name]]
         return Diagnosis(entry=entry, confidence=confidence, evidence=evidence)
+
+
+class _SignalsOf:
+    """One entry's signals, each evaluated the first time the condition asks whether it fired."""
+
+    def __init__(self, entry: Entry, ctx: _Context) -> None:
+        self.entry = entry
+        self.ctx = ctx
+        self.evidence: dict[str, list[Evidence]] = {}
+
+    def _evidence(self, name: str) -> list[Evidence]:
+        ev = self.evidence.get(name)
+        if ev is None:
+            sig = self.entry.signals.get(name)
+            ev = self.evidence[name] = _evaluate(sig, self.ctx) if sig is not None else []
+        return ev
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and bool(self._evidence(name))
+
+    def all_fired(self) -> dict[str, list[Evidence]]:
+        """Every signal that fired, in the entry's order."""
+        return {name: ev for name in self.entry.signals if (ev := self._evidence(name))}
 
 
 def _quote(doc: Document, index: int) -> str:

@@ -209,6 +209,9 @@ class Engine:
         alone = ctx.chat_only and closest_entry and ctx.similar_margin >= SIMILAR_MARGIN
         if not holds and not (alone and similarity >= SIMILAR_SUPPORT):
             return None   # most candidates stop here, having evaluated only what their condition asked
+        for sig in entry.exclusions.values():   # a look-alike's evidence rules this entry out
+            if _evaluate(sig, ctx):
+                return None
         fired = signals.all_fired()
         holds = holds and bool(fired)
         weights = {name: entry.signals[name].weight for name in fired}
@@ -220,9 +223,6 @@ class Engine:
             holds = True
         if not holds:
             return None
-        for sig in entry.exclusions.values():
-            if _evaluate(sig, ctx):
-                return None
         miss = 1.0
         for name in fired:
             miss *= 1.0 - weights[name]

@@ -6,6 +6,11 @@
 ['expressway x14', 'two notifications']
 >>> Prose.from_lines(["how do i decode 5062 in wireshark?"]).asks_how
 True
+
+A phrase is quoted from the line it starts on, not from the line before:
+
+>>> Prose.from_lines(["hello there", "my app shows two notifications"], index=index).matched
+{'two notifications': 1}
 """
 from __future__ import annotations
 
@@ -240,6 +245,7 @@ class Prose:
         """Find each phrase whose words all stand within one line and the next, close together."""
         line_positions: list[dict[str, list[int]]] = []   # per line: phrase word -> positions it stands at
         window_bits: dict[str, int] = {}   # phrase word -> bit i set when it is in window i (line i or i + 1)
+        line_bits: dict[str, int] = {}     # phrase word -> bit i set when it is on line i
         for i, sequence in enumerate(line_words):
             positions: dict[str, list[int]] = {}
             for j, token in enumerate(sequence):
@@ -249,16 +255,20 @@ class Prose:
             bits = 3 << (i - 1) if i else 1
             for w in positions:
                 window_bits[w] = window_bits.get(w, 0) | bits
+                line_bits[w] = line_bits.get(w, 0) | 1 << i
         merged: dict[tuple[int, str], list[int]] = {}   # (window, word) -> its positions in lines i and i + 1
         last = len(line_positions) - 1
         candidates = {p for w in window_bits for p in index.by_word.get(w, ())}
         for phrase in candidates:
             need = index.words[phrase]
             mask = -1
+            starts = 0   # a window is quoted by its first line, so that line must hold a word of the phrase
             for w in need:
                 mask &= window_bits.get(w, 0)
                 if not mask:
                     break
+                starts |= line_bits[w]
+            mask &= starts
             limit = index.span_limit[phrase]
             while mask:   # the windows holding every word, first line first
                 low = mask & -mask

@@ -17,7 +17,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, reduce
+from itertools import repeat
+from operator import and_, itemgetter, or_
 
 from rapidfuzz.distance import Levenshtein
 
@@ -187,18 +189,12 @@ def _within_span(hits: list[tuple[int, str]], words_needed: int, limit: int) -> 
     >>> _within_span(hits("webex", "reject"), 2, 6), _within_span(hits("box", "reject"), 2, 6)
     (False, True)
     """
-    counts: dict[str, int] = {}
-    start = 0
-    for end in range(len(hits)):
-        counts[hits[end][1]] = counts.get(hits[end][1], 0) + 1
-        while len(counts) == words_needed:
-            if hits[end][0] - hits[start][0] < limit:
-                return True
-            w = hits[start][1]
-            counts[w] -= 1
-            if not counts[w]:
-                del counts[w]
-            start += 1
+    last: dict[str, int] = {}   # word -> its latest position so far
+    for position, word in hits:
+        last[word] = position
+        # the tightest window ending here that holds every word starts at the oldest of their latest positions
+        if len(last) == words_needed and position - min(last.values()) < limit:
+            return True
     return False
 
 
@@ -258,19 +254,13 @@ class Prose:
                 line_bits[w] = line_bits.get(w, 0) | 1 << i
         merged: dict[tuple[int, str], list[int]] = {}   # (window, word) -> its positions in lines i and i + 1
         last = len(line_positions) - 1
-        candidates = {p for w in window_bits for p in index.by_word.get(w, ())}
-        for phrase in candidates:
+        nothing = repeat(0)
+        for phrase in {p for w in window_bits for p in index.by_word.get(w, ())}:
             need = index.words[phrase]
-            mask = -1
-            starts = 0   # a window is quoted by its first line, so that line must hold a word of the phrase
-            for w in need:
-                mask &= window_bits.get(w, 0)
-                if not mask:
-                    break
-                starts |= line_bits[w]
-            mask &= starts
+            # windows holding every word, whose first line (the one quoted) holds at least one of them
+            mask = reduce(and_, map(window_bits.get, need, nothing)) & reduce(or_, map(line_bits.get, need, nothing))
             limit = index.span_limit[phrase]
-            while mask:   # the windows holding every word, first line first
+            while mask:   # first line first
                 low = mask & -mask
                 mask ^= low
                 i = low.bit_length() - 1
@@ -283,9 +273,9 @@ class Prose:
                         if following:
                             offset = len(line_words[i])
                             at = at + [p + offset for p in following]
-                        at = merged[(i, w)] = at
+                        merged[(i, w)] = at
                     lists.append(at)
-                if max(at[-1] for at in lists) - min(at[0] for at in lists) < limit or _within_span(
+                if max(map(itemgetter(-1), lists)) - min(map(itemgetter(0), lists)) < limit or _within_span(
                         sorted((p, w) for w, at in zip(need, lists, strict=True) for p in at), len(need), limit):
                     self.matched[phrase] = self.lines[i][0]
                     break

@@ -86,14 +86,24 @@ def skeleton(text: str) -> str:
 
 
 _WS = re.compile(r"[ \t\r\f\v\u00a0]+")
-_SUSPECT = re.compile(r"[\d.:][lIoO|]|[lIoO|][\d.:]|[a-zA-Z][10][a-z]|T7\d|0l\b")
-_DIGIT_L = re.compile(r"(?<=\d)[lI|](?=[\d.:])|(?<=[\d.:])[lI|](?=\d)")
-_DIGIT_O = re.compile(r"(?<=\d)[oO](?=\d)|(?<=[\d.:])[oO](?=\d)|(?<=\d)[oO](?=[.:]\d)")
-_LETTER_1 = re.compile(r"(?<=[a-z])1(?=[a-z])|(?<=[A-Z])1(?=[a-z])")
-_LETTER_0 = re.compile(r"(?<=[a-zA-Z])0(?=[a-z])")
+# a digit/punctuation next to l I o O |, a 1 or 0 between letters, "T7" in a timestamp, a host ending "0l"
+_SUSPECT = re.compile(r"[lIoO|](?:(?<=[\d.:][lIoO|])|(?=[\d.:]))|[01](?<=[a-zA-Z][01])(?=[a-z])|0l\b|T7\d")
+# Each pattern starts with the character it replaces (the context is looked at after it): Python's re then
+# jumps between occurrences of that character instead of trying a look-behind at every position.
+_DIGIT_L = re.compile(r"[lI|](?:(?<=\d[lI|])(?=[\d.:])|(?<=[\d.:][lI|])(?=\d))")
+_DIGIT_O = re.compile(r"[oO](?:(?<=\d[oO])(?=\d)|(?<=[\d.:][oO])(?=\d)|(?<=\d[oO])(?=[.:]\d))")
+_LETTER_1 = re.compile(r"1(?<=[a-zA-Z]1)(?=[a-z])")
+_LETTER_0 = re.compile(r"0(?<=[a-zA-Z]0)(?=[a-z])")
 _T7 = re.compile(r"(\d{4}-\d\d-\d\d[Tt])7(?=\d\d:\d\d)")
-_HOST_0L = re.compile(r"(?<=[a-z])0l\b")
+_HOST_0L = re.compile(r"0(?<=[a-z]0)l\b")
 _POUND = re.compile(r"£")
+
+
+def _squeeze(text: str) -> str:
+    """Runs of blanks become one space; most lines have none, and a few substring tests cost less than re.sub."""
+    if "  " in text or "\t" in text or "\u00a0" in text or "\r" in text or "\f" in text or "\v" in text:
+        return _WS.sub(" ", text)
+    return text
 
 
 def clean_line(line: str) -> str:
@@ -108,8 +118,7 @@ def clean_line(line: str) -> str:
         text = _LETTER_0.sub("o", text)
         text = _DIGIT_L.sub("1", text)
         text = _DIGIT_O.sub("0", text)
-    text = _WS.sub(" ", text).strip()
-    return text.lower()
+    return _squeeze(text).strip().lower()
 
 
 def clean_prose(line: str) -> str:
@@ -122,7 +131,7 @@ def clean_prose(line: str) -> str:
     if "1" in text or "0" in text:
         text = _LETTER_1.sub("l", text)
         text = _LETTER_0.sub("o", text)
-    return _WS.sub(" ", text).strip().lower()
+    return _squeeze(text).strip().lower()
 
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9._@%-]*[a-z0-9]|[a-z0-9]")

@@ -23,7 +23,8 @@ _REQUEST = re.compile(r"^\W*(invite|ack|bye|cancel|options|update|prack|info|ref
 _Q850 = re.compile(r"q\.?\s*850\s*;?\s*cause\s*=\s*(\d{1,3})|\bcause\s*(?:code\s*)?=?\s*(\d{1,3})\b")
 _AUDIO = re.compile(r"^m=audio\s+(\d+)\s+\S+\s*([\d *]*)")
 _RTPMAP = re.compile(r"^a=rtpmap:(\d+)\s+([\w.-]+)")
-_PROSE_CODE = re.compile(r"(?<![\d.:/-])([3-6]\d\d)(?![\d.:/-])")
+# a code ends a sentence ("we get 404.") but is not part of an address, time or version ("10.1.1.404", "4.404.1")
+_PROSE_CODE = re.compile(r"([3-6](?<![\d.:/-][3-6])\d\d)(?![\d:/-]|\.\d)")
 KNOWN_CODES = {
     301, 302, 400, 401, 403, 404, 405, 407, 408, 410, 415, 420, 422, 480, 481, 482, 483, 484, 485, 486,
     487, 488, 491, 500, 501, 502, 503, 504, 505, 513, 600, 603, 604, 606,

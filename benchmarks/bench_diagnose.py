@@ -1,7 +1,7 @@
 """Diagnosis latency benchmark (prints numbers; not a test).
 
-    .venv/bin/python benchmarks/bench_diagnose.py            # full run, about a minute
-    .venv/bin/python benchmarks/bench_diagnose.py --quick    # fewer repetitions
+    .venv/bin/python benchmarks/bench_diagnose.py            # full run, about 4 minutes (x100 base build: 2)
+    .venv/bin/python benchmarks/bench_diagnose.py --quick    # two rounds, fewer repetitions
 
 Measures in-process `Engine.diagnose` on a 1 KB paste, a 7 KB paste, a 1 MB and a 20 MB Expressway-style
 log; the same with the knowledge base scaled x10 and x100 by synthetic entries; and, as the floor,
@@ -137,30 +137,32 @@ def literals_file(workdir: Path) -> Path:
     return path
 
 
-def median_time(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
+def sample_times(fn, repeat: int) -> list[float]:  # type: ignore[no-untyped-def]
     fn()  # warm up
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
         fn()
         times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return times
 
 
-def grep_time(literals: Path, data: Path, repeat: int, *flags: str) -> float:
+def grep_run(literals: Path, data: Path, *flags: str):  # type: ignore[no-untyped-def]
     def run() -> None:
         subprocess.run(["grep", "-c", "-F", *flags, "-f", str(literals), str(data)], stdout=subprocess.DEVNULL,
                        check=False)
-    return median_time(run, repeat)
+    return run
 
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--quick", action="store_true", help="fewer rounds and repetitions")
+    ap.add_argument("--rounds", type=int, default=5, help="interleaved rounds (this host's speed drifts)")
     args = ap.parse_args()
-    reps = {"1 KB paste": 200, "7 KB paste": 100, "1 MB log": 7, "20 MB log": 3}
+    reps = {"1 KB paste": 200, "7 KB paste": 100, "1 MB log": 10, "20 MB log": 5}   # per input, over all rounds
+    rounds = 2 if args.quick else max(1, args.rounds)
     if args.quick:
-        reps = {k: max(1, v // 5) for k, v in reps.items()}
+        reps = {k: max(rounds, v // 5) for k, v in reps.items()}
     inputs = {
         "1 KB paste": paste_of_size(1024),
         "7 KB paste": paste_of_size(7 * 1024),
@@ -182,26 +184,40 @@ def main() -> int:
             engines[f"x{factor}"] = Engine(kb)
             print(f"knowledge base x{factor}: {len(kb)} entries, loaded in {time.perf_counter() - start:.1f} s",
                   flush=True)
-        print(f"\nliterals for grep: {sum(1 for _ in lits.open())}")
+        print(f"literals for grep: {sum(1 for _ in lits.open())}; {rounds} interleaved rounds", flush=True)
+        # Every input, engine and grep is measured in every round, so a slow spell of the host lands on all of
+        # them alike; the table gives medians over all rounds, and each round's own x1/grep ratio is kept too.
+        samples: dict[str, dict[str, list[float]]] = {name: {} for name in inputs}
+        ratios: dict[str, list[float]] = {name: [] for name in inputs}
+        round_x1: dict[str, list[float]] = {name: [] for name in inputs}
+        for r in range(rounds):
+            for name, text in inputs.items():
+                here = samples[name]
+                for label, engine in engines.items():
+                    n = max(1, reps[name] // rounds // (1 if label == "x1" else 2))
+                    here.setdefault(label, []).extend(sample_times(lambda e=engine, t=text: e.diagnose(t), n))
+                for label, flags in (("grep -F", ()), ("grep -Fi", ("-i",))):
+                    here.setdefault(label, []).extend(sample_times(grep_run(lits, files[name], *flags), 3))
+                round_x1[name].append(statistics.median(here["x1"][-max(1, reps[name] // rounds):]))
+                ratios[name].append(round_x1[name][-1] / statistics.median(here["grep -F"][-3:]))
+            print(f"round {r + 1} of {rounds}: 7 KB paste x1 {round_x1['7 KB paste'][-1] * 1000:.1f} ms", flush=True)
         header = (f"{'input':12} {'bytes':>10} {'KB x1':>10} {'KB x10':>10} {'KB x100':>10} {'grep -F':>10} "
-                  f"{'grep -Fi':>10} {'x1/grep':>8} {'x1/grep-i':>9}")
+                  f"{'grep -Fi':>10} {'x1/grep':>8} {'x1/grep-i':>9} {'x100/x1':>8}")
+        print()
         print(header)
         print("-" * len(header))
         for name, text in inputs.items():
+            med = {label: statistics.median(v) for label, v in samples[name].items()}
             row = [f"{name:12}", f"{len(text.encode()):>10}"]
-            times = {}
-            for label, engine in engines.items():
-                reps_here = reps[name] if label == "x1" else max(1, reps[name] // 2)
-                times[label] = median_time(lambda e=engine, t=text: e.diagnose(t), reps_here)
-                row.append(f"{times[label] * 1000:>8.1f}ms")
-            floor = grep_time(lits, files[name], 5)
-            floor_i = grep_time(lits, files[name], 5, "-i")
-            row.append(f"{floor * 1000:>8.1f}ms")
-            row.append(f"{floor_i * 1000:>8.1f}ms")
-            row.append(f"{times['x1'] / floor:>7.1f}x")
-            row.append(f"{times['x1'] / floor_i:>8.1f}x")
-            print(" ".join(row), flush=True)
-            print(f"{'':12} {'':>10} KB x100 / x1 = {times['x100'] / times['x1']:.2f}", flush=True)
+            row += [f"{med[label] * 1000:>8.1f}ms" for label in ("x1", "x10", "x100", "grep -F", "grep -Fi")]
+            row.append(f"{med['x1'] / med['grep -F']:>7.1f}x")
+            row.append(f"{med['x1'] / med['grep -Fi']:>8.1f}x")
+            row.append(f"{med['x100'] / med['x1']:>8.2f}")
+            print(" ".join(row))
+        print("\nper round: x1 median (ms) / x1 over grep -F of the same round")
+        for name in inputs:
+            pairs = zip(round_x1[name], ratios[name], strict=True)
+            print(f"  {name:12} " + "  ".join(f"{t * 1000:6.1f} /{x:5.1f}x" for t, x in pairs))
     return 0
 
 

@@ -27,6 +27,7 @@ SIMILAR_SUPPORT = 0.35   # cosine at which a question supports an entry whose co
 SIMILAR_MARGIN = 0.07    # a pure chat question alone is enough when one entry is clearly the closest
 SIMILAR_MAX_WEIGHT = 0.7
 PROSE_HEAD = 3000
+PROSE_HEAD_BIG_LOG = 500   # a log over 5 MB is a file; the message that came with it is at its head
 PROSE_TAIL = 300
 AMBIGUITY_MARGIN = 0.06
 MAX_DIAGNOSES = 5
@@ -175,10 +176,11 @@ class Engine:
         facts = extract_facts(doc, group_hits)
         # chat text sits at the start or the end of a paste; a long log in between is not read for it
         n = len(doc.lines)
-        if n <= PROSE_HEAD + PROSE_TAIL:
+        head = PROSE_HEAD if doc.chunked is None else PROSE_HEAD_BIG_LOG
+        if n <= head + PROSE_TAIL:
             window = list(enumerate(doc.lines))
         else:
-            window = [*enumerate(doc.lines[:PROSE_HEAD]), *enumerate(doc.lines[n - PROSE_TAIL:], n - PROSE_TAIL)]
+            window = [*enumerate(doc.lines[:head]), *enumerate(doc.lines[n - PROSE_TAIL:], n - PROSE_TAIL)]
         prose_lines = [(i, line) for i, line in window if _is_prose(line)]
         prose = Prose.from_lines([line for _, line in prose_lines], [i for i, _ in prose_lines], self.phrases)
         other = non_webex_context(doc, group_hits, prose.tokens)

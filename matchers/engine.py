@@ -62,6 +62,8 @@ class _Context:
     without_similarity: dict[str, float] = field(default_factory=dict)
     similar_margin: float = 0.0
     record_values: dict[int, dict[str, str]] = field(default_factory=dict)
+    record_results: dict[tuple[tuple[tuple[str, str], ...], int], bool] = field(default_factory=dict)
+    folded_records: dict[tuple[int, bool], tuple[dict[str, str], str] | None] = field(default_factory=dict)
 
 
 class Engine:
@@ -290,8 +292,7 @@ def _evaluate(sig: Signal, ctx: _Context) -> list[Evidence]:
         return _lines_where(sig, ctx, lambda i: bool(sig.pattern.search(ctx.doc.clean(i)))
                             or _continued_search(sig, ctx, i))
     if kind is SignalKind.RECORD:
-        return _lines_where(sig, ctx, lambda i: _record_matches(sig, ctx.doc.lines[i], ctx.doc.skeleton_line(i))
-                            or _continued_record(sig, ctx, i))
+        return _lines_where(sig, ctx, lambda i: _record_holds(sig.record, ctx, i))
     if kind is SignalKind.FACT:
         out = []
         for fact in ctx.facts.named(sig.fact):
@@ -352,20 +353,38 @@ def _lines_where(sig: Signal, ctx: _Context, holds: Callable[[int], bool]) -> li
     return out
 
 
-def _continued_record(sig: Signal, ctx: _Context, index: int) -> bool:
-    joined = ctx.doc.with_continuation(index)
-    return joined is not None and _record_matches(sig, joined, skeleton(joined))
-
-
 def _continued_search(sig: Signal, ctx: _Context, index: int) -> bool:
     """A pattern may span a log record wrapped onto the next line (OCR, narrow terminals)."""
     joined = ctx.doc.clean_continued(index)
     return joined is not None and bool(sig.pattern.search(joined))
 
 
-def _record_matches(sig: Signal, raw: str, skeleton_line: str) -> bool:
-    record = {skeleton(k): skeleton(v) for k, v in parse_record(raw).items()}
-    for key, value in sig.record:
+def _record_holds(spec: tuple[tuple[str, str], ...], ctx: _Context, index: int) -> bool:
+    """A record signal on one line (or the line joined with its wrapped tail). Look-alike entries share record
+    specs, so results are kept per (spec, line), and each line is parsed and folded once."""
+    key = (spec, index)
+    held = ctx.record_results.get(key)
+    if held is None:
+        held = _record_matches(spec, *_folded_record(ctx, index, joined=False))
+        if not held:
+            folded = _folded_record(ctx, index, joined=True)
+            held = folded is not None and _record_matches(spec, *folded)
+        ctx.record_results[key] = held
+    return held
+
+
+def _folded_record(ctx: _Context, index: int, joined: bool) -> tuple[dict[str, str], str] | None:
+    """The line's key="value" fields and the line itself, folded to skeletons (None: no wrapped tail)."""
+    key = (index, joined)
+    if key not in ctx.folded_records:
+        raw = ctx.doc.with_continuation(index) if joined else ctx.doc.lines[index]
+        ctx.folded_records[key] = None if raw is None else (
+            {skeleton(k): skeleton(v) for k, v in parse_record(raw).items()}, skeleton(raw))
+    return ctx.folded_records[key]
+
+
+def _record_matches(spec: tuple[tuple[str, str], ...], record: dict[str, str], skeleton_line: str) -> bool:
+    for key, value in spec:
         if value in record.get(key, ""):
             continue
         if key + value in skeleton_line:

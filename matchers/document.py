@@ -172,9 +172,12 @@ class ChunkedLines(Sequence[str]):
         lines = self._split.get(chunk)
         if lines is None:
             start, end = self.bounds[chunk]
-            lines = self.text[start:end].split("\n")
+            text = self.text[start:end]
+            lines = text.split("\n")
             if chunk < len(self.bounds) - 1:
                 lines.pop()   # the "" after the chunk's final newline; the next chunk starts there
+            if "\r" in text:   # CRLF line ends (the skeleton drops CR anyway)
+                lines = [line[:-1] if line.endswith("\r") else line for line in lines]
             self._split[chunk] = lines
         return lines
 
@@ -236,8 +239,8 @@ class Document:
     @classmethod
     def from_text(cls, text: str) -> Document:
         if len(text) > MAX_JOIN_CHARS:
-            if "\r" in text:
-                text = text.replace("\r\n", "\n").replace("\r", "\n")
+            # a big log is split on LF only (CRLF ends lose their CR when a chunk is split); a bare CR inside
+            # a line stays a character, where a paste treats it as a line end
             if not _has_long_line(text):
                 chunked = ChunkedLines(text)
                 return cls(lines=chunked, skeleton="", chunked=chunked)

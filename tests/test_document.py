@@ -76,8 +76,10 @@ def test_prefilter_hits_in_a_chunked_document_equal_those_of_a_paste(small_chunk
 
 
 def test_windows_line_ends_and_long_lines_in_a_big_text(small_chunks):
-    crlf = Document.from_text(random_text(3, 100, True).replace("\n", "\r\n"))
-    assert crlf.chunked is not None and not any("\r" in line for line in crlf.lines)
+    lf_text = random_text(3, 100, True)
+    crlf, lf = Document.from_text(lf_text.replace("\n", "\r\n")), Document.from_text(lf_text)
+    assert crlf.chunked is not None and list(crlf.lines) == list(lf.lines)
+    assert Prefilter(KEYS).scan(crlf) == Prefilter(KEYS).scan(lf)
     long_line = Document.from_text("x" * (document.MAX_LINE_CHARS + 10) + "\n" + random_text(4, 50, True))
     assert long_line.chunked is None   # over-long lines are hard-wrapped, which needs the whole split
     assert len(long_line.lines[0]) == document.MAX_LINE_CHARS

@@ -107,8 +107,8 @@ class ChunkedLines(Sequence[str]):
     """The lines of a big log, split a chunk at a time when a line in that chunk is first read.
 
     Splitting 20 MB into 140,000 strings costs more than everything else the engine does with it; only the
-    lines around prefilter hits, the head and the tail are ever read. Lines are counted per chunk while the
-    chunks are folded to skeletons (one pass, in cache), or on first use.
+    lines around prefilter hits, the head and the tail are ever read. Lines are counted per chunk by the scan
+    of the chunks' skeletons (in cache, once), or on first use.
     """
 
     def __init__(self, text: str) -> None:
@@ -181,22 +181,18 @@ class ChunkedLines(Sequence[str]):
             self._split[chunk] = lines
         return lines
 
-    def skeleton_pieces(self) -> Iterator[tuple[str | bytes, int]]:
-        """Each chunk's skeleton with the index of its first line; ASCII chunks as bytes, folded by a byte
-        table (the same folds as `skeleton`, several times faster than on str)."""
-        counts: list[int] = []
-        line = 0
+    def skeleton_pieces(self) -> Iterator[str | bytes]:
+        """Each chunk's skeleton; ASCII chunks as bytes, folded by a byte table (the same folds as `skeleton`,
+        several times faster than on str)."""
         for start, end in self.bounds:
             chunk = self.text[start:end]
             if chunk.isascii():
-                piece: str | bytes = chunk.encode("ascii").translate(ASCII_SKELETON_TABLE, ASCII_SKELETON_DELETE)
-                count = piece.count(b"\n")  # type: ignore[arg-type]
+                yield chunk.encode("ascii").translate(ASCII_SKELETON_TABLE, ASCII_SKELETON_DELETE)
             else:
-                piece = skeleton(chunk)
-                count = piece.count("\n")  # type: ignore[arg-type]
-            yield piece, line
-            counts.append(count)
-            line += count
+                yield skeleton(chunk)
+
+    def set_line_counts(self, counts: list[int]) -> None:
+        """Newlines in each chunk, as counted by whoever scanned the skeleton pieces (saves a second count)."""
         if self._first is None and len(counts) == len(self.bounds):
             self._set_counts(counts)
 
@@ -247,12 +243,22 @@ class Document:
         text, lines, numbers = _split_lines(text)
         return cls(lines=lines, skeleton=skeleton(text), numbers=numbers)
 
-    def skeleton_pieces(self) -> Iterator[tuple[str | bytes, int]]:
-        """The skeleton in pieces that end at line ends, each with the index of its first line."""
+    def skeleton_pieces(self) -> Iterator[str | bytes]:
+        """The skeleton in pieces that end at line ends (a big log's chunks; a paste's whole skeleton)."""
         if self.chunked is not None:
             yield from self.chunked.skeleton_pieces()
         else:
-            yield self.skeleton, 0
+            yield self.skeleton
+
+    @property
+    def needs_line_counts(self) -> bool:
+        """A big log's lines are numbered by the newlines the scan of its pieces counts."""
+        return self.chunked is not None
+
+    def set_line_counts(self, counts: list[int]) -> None:
+        """The scan of `skeleton_pieces` counted each piece's newlines; a big log keeps them as its line index."""
+        if self.chunked is not None:
+            self.chunked.set_line_counts(counts)
 
     def line_number(self, index: int) -> int:
         return self.numbers[index] if self.numbers is not None else index + 1

@@ -44,18 +44,29 @@ class Prefilter:
                 self._automaton.make_automaton()
 
     def scan(self, doc: Document) -> dict[str, list[int]]:
-        """Skeleton key -> 0-based indexes of the lines holding it (first MAX_LINES_PER_KEY, in order)."""
+        """Skeleton key -> 0-based indexes of the lines holding it (first MAX_LINES_PER_KEY, in order).
+
+        Lines are counted on the way (each piece once, in segments between hits) and handed to the document,
+        which numbers a big log's lines by them.
+        """
         found: dict[str, list[int]] = {}
         if not self.keys:
             return found
-        for piece, first_line in doc.skeleton_pieces():
+        counts: list[int] = []
+        first_line = 0
+        whole = doc.needs_line_counts   # else lines are only counted up to the last hit
+        for piece in doc.skeleton_pieces():
             if self.engine == "hyperscan":
                 data = piece if isinstance(piece, bytes) else piece.encode("utf-8", errors="replace")
-                self._collect(data, b"\n", self._hyperscan_hits(data), first_line, found)
+                count = self._collect(data, b"\n", self._hyperscan_hits(data), first_line, found, whole)
             else:
                 text = piece.decode("ascii") if isinstance(piece, bytes) else piece
                 hits = ((end + 1, key) for end, key in self._automaton.iter(text))  # iter gives the last index
-                self._collect(text, "\n", hits, first_line, found)
+                count = self._collect(text, "\n", hits, first_line, found, whole)
+            counts.append(count)
+            first_line += count
+        if whole:
+            doc.set_line_counts(counts)
         return found
 
     def _hyperscan_hits(self, data: bytes) -> list[tuple[int, str]]:
@@ -74,8 +85,9 @@ class Prefilter:
 
     @staticmethod
     def _collect(text: str | bytes, newline: str | bytes, hits: Iterable[tuple[int, str]], first_line: int,
-                 found: dict[str, list[int]]) -> None:
-        """Add each hit's line (counted from `first_line`) to `found`, in text order, up to the cap per key."""
+                 found: dict[str, list[int]], whole: bool = False) -> int:
+        """Add each hit's line (counted from `first_line`) to `found`, in text order, up to the cap per key;
+        return the number of newlines in `text` (when `whole`; else those before the last hit)."""
         line = first_line
         position = 0
         for end, key in hits:  # in text order; `end` is just past the key
@@ -88,3 +100,4 @@ class Prefilter:
                 found[key] = [line]
             elif lines[-1] != line:
                 lines.append(line)
+        return line - first_line + (text.count(newline, position) if whole else 0)  # type: ignore[arg-type]

@@ -53,14 +53,15 @@ def test_chunked_lines_are_the_lines_of_the_text(small_chunks, seed, trailing_ne
         lines[len(expected)]
 
 
-def test_line_count_is_the_same_before_and_after_the_skeleton_pass(small_chunks):
+@pytest.mark.parametrize("engine", ["ahocorasick", *(["hyperscan"] if hyperscan else [])])
+def test_lines_counted_by_the_scan_equal_lines_counted_from_the_text(small_chunks, engine):
     text = random_text(1, 300, True)
     counted_first = ChunkedLines(text)
     assert len(counted_first) == text.count("\n") + 1
-    scanned_first = ChunkedLines(text)
-    pieces = list(scanned_first.skeleton_pieces())
-    assert len(scanned_first) == len(counted_first)
-    assert pieces[0][1] == 0 and all(a[1] < b[1] for a, b in zip(pieces, pieces[1:], strict=False))
+    doc = Document.from_text(text)
+    Prefilter(KEYS, engine=engine).scan(doc)
+    assert doc.chunked is not None and doc.chunked._first is not None   # numbered by the scan
+    assert len(doc.lines) == len(counted_first) and list(doc.lines) == text.split("\n")
 
 
 @pytest.mark.parametrize("engine", ["ahocorasick", *(["hyperscan"] if hyperscan else [])])

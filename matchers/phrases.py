@@ -17,9 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache, reduce
-from itertools import repeat
-from operator import and_, itemgetter, or_
+from functools import lru_cache
+from operator import itemgetter
 
 from rapidfuzz.distance import Levenshtein
 
@@ -254,11 +253,19 @@ class Prose:
                 line_bits[w] = line_bits.get(w, 0) | 1 << i
         merged: dict[tuple[int, str], list[int]] = {}   # (window, word) -> its positions in lines i and i + 1
         last = len(line_positions) - 1
-        nothing = repeat(0)
         for phrase in {p for w in window_bits for p in index.by_word.get(w, ())}:
             need = index.words[phrase]
             # windows holding every word, whose first line (the one quoted) holds at least one of them
-            mask = reduce(and_, map(window_bits.get, need, nothing)) & reduce(or_, map(line_bits.get, need, nothing))
+            mask = -1
+            for w in need:
+                mask &= window_bits.get(w, 0)
+                if not mask:
+                    break
+            else:
+                starts = 0
+                for w in need:
+                    starts |= line_bits[w]
+                mask &= starts
             limit = index.span_limit[phrase]
             while mask:   # first line first
                 low = mask & -mask

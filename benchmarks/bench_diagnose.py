@@ -159,7 +159,7 @@ def main() -> int:
     ap.add_argument("--quick", action="store_true", help="fewer rounds and repetitions")
     ap.add_argument("--rounds", type=int, default=5, help="interleaved rounds (this host's speed drifts)")
     args = ap.parse_args()
-    reps = {"1 KB paste": 200, "7 KB paste": 100, "1 MB log": 10, "20 MB log": 5}   # per input, over all rounds
+    reps = {"1 KB paste": 200, "7 KB paste": 100, "1 MB log": 25, "20 MB log": 15}   # per input, over all rounds
     rounds = 2 if args.quick else max(1, args.rounds)
     if args.quick:
         reps = {k: max(rounds, v // 5) for k, v in reps.items()}

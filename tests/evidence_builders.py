@@ -1,16 +1,18 @@
-"""Certificates and packet captures built in the tests: nothing is downloaded, nothing is shipped."""
+"""Certificates, packet captures and screenshots built in the tests: nothing is downloaded, nothing is shipped."""
 from __future__ import annotations
 
 import datetime as dt
 import io
 import struct
 from dataclasses import dataclass
+from pathlib import Path
 
 import dpkt
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from PIL import Image, ImageDraw, ImageFont
 
 NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
 SERVER_AND_CLIENT = (ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH)
@@ -185,3 +187,30 @@ class Conversation:
             self.cap.packet(self.client, self.server, self.cport, self.sport, flags, self.cseq, self.sseq)
         else:
             self.cap.packet(self.server, self.client, self.sport, self.cport, flags, self.sseq, self.cseq)
+
+
+# ---------------------------------------------------------------- screenshots
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")   # Debian fonts-dejavu-core (scripts/ci-system-deps.sh)
+
+UNTRUSTED = [
+    '2024-05-02T10:18:40 expe tvcs: Event="Inbound TLS Negotiation Error" Service="SIP"',
+    'Src-ip="203.0.113.45" Dst-port="5062" Detail="self signed certificate in certificate chain"',
+    'Protocol="TLS" Level="1"',
+]
+
+
+def screenshot(lines: list[str], font: str, size: int, dark: bool, jpeg: bool, seed: int = 1) -> bytes:
+    face = ImageFont.truetype(str(FONT_DIR / font), size)
+    step = size + size // 2
+    width = max(int(face.getlength(line)) for line in lines) + 40
+    height = step * len(lines) + 40
+    background, ink = ((32, 33, 36), (225, 225, 225)) if dark else ((250, 250, 250), (25, 25, 25))
+    img = Image.new("RGB", (width, height), background)
+    draw = ImageDraw.Draw(img)
+    for i, line in enumerate(lines):
+        draw.text((20, 20 + i * step), line, font=face, fill=ink)
+    noise = Image.effect_noise((width, height), 40).convert("RGB")   # sensor-like grain
+    img = Image.blend(img, noise, 0.08)
+    out = io.BytesIO()
+    img.save(out, "JPEG" if jpeg else "PNG", quality=75)
+    return out.getvalue()

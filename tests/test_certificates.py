@@ -5,10 +5,10 @@ import datetime as dt
 
 import pytest
 from cryptography.x509.oid import ExtendedKeyUsageOID
-from evidence_builders import NOW, factory_certificate, issue, public_chain, webex_chain
 
 from matchers.parsers.certificate import CertificateError, find_pem_blocks, load_certificates, run_checks
 from matchers.parsers.certificate_text import analyse, expand_pem_blocks
+from tests.evidence_builders import NOW, factory_certificate, issue, public_chain, webex_chain
 
 CERT_UNKNOWN_LOG = ('Event="Inbound TLS Negotiation Error" Service="SIP" Src-ip="203.0.113.45" Src-port="41022" '
                     'Dst-ip="198.51.100.80" Dst-port="5062" Detail="sslv3 alert certificate unknown" Protocol="TLS"')

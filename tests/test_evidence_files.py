@@ -7,22 +7,23 @@ import sys
 from pathlib import Path
 
 import pytest
-from evidence_builders import (
+
+from bot import evidence_files, ocr
+from bot.evidence_files import EvidenceError, diagnose_pieces, from_text, kind_of, read_evidence
+from bot.render_evidence import evidence_markdown, evidence_text
+from tests.evidence_builders import (
     ACK,
     FIN,
+    UNTRUSTED,
     Capture,
     Conversation,
     alert,
     client_hello,
     factory_certificate,
     public_chain,
+    screenshot,
     server_hello_certificate,
 )
-from test_ocr import UNTRUSTED, screenshot
-
-from bot import evidence_files, ocr
-from bot.evidence_files import EvidenceError, diagnose_pieces, from_text, kind_of, read_evidence
-from bot.render_evidence import evidence_markdown, evidence_text
 
 ROOT = Path(__file__).resolve().parent.parent
 CERT_UNKNOWN_LOG = ('Event="Inbound TLS Negotiation Error" Service="SIP" Src-ip="203.0.113.45" Dst-port="5062" '

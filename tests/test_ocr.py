@@ -4,21 +4,15 @@ from __future__ import annotations
 
 import io
 import os
-from pathlib import Path
 
 import pytest
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image
 
 from bot import evidence_files, ocr
+from tests.evidence_builders import FONT_DIR, UNTRUSTED, screenshot
 
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")   # Debian fonts-dejavu-core (scripts/ci-system-deps.sh)
 IN_CI = os.environ.get("CI") == "true"
 
-UNTRUSTED = [
-    '2024-05-02T10:18:40 expe tvcs: Event="Inbound TLS Negotiation Error" Service="SIP"',
-    'Src-ip="203.0.113.45" Dst-port="5062" Detail="self signed certificate in certificate chain"',
-    'Protocol="TLS" Level="1"',
-]
 FACTORY = [
     "Certificate information",
     "Issued to: vcse-dmz",
@@ -55,21 +49,6 @@ def tesseract():
         pytest.skip(message)
 
 
-def screenshot(lines: list[str], font: str, size: int, dark: bool, jpeg: bool, seed: int = 1) -> bytes:
-    face = ImageFont.truetype(str(FONT_DIR / font), size)
-    step = size + size // 2
-    width = max(int(face.getlength(line)) for line in lines) + 40
-    height = step * len(lines) + 40
-    background, ink = ((32, 33, 36), (225, 225, 225)) if dark else ((250, 250, 250), (25, 25, 25))
-    img = Image.new("RGB", (width, height), background)
-    draw = ImageDraw.Draw(img)
-    for i, line in enumerate(lines):
-        draw.text((20, 20 + i * step), line, font=face, fill=ink)
-    noise = Image.effect_noise((width, height), 40).convert("RGB")   # sensor-like grain
-    img = Image.blend(img, noise, 0.08)
-    out = io.BytesIO()
-    img.save(out, "JPEG" if jpeg else "PNG", quality=75)
-    return out.getvalue()
 
 
 @pytest.mark.parametrize(("lines", "expected", "font", "size", "dark", "jpeg"), CASES,

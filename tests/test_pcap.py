@@ -4,7 +4,9 @@ from __future__ import annotations
 import random
 
 import pytest
-from evidence_builders import (
+
+from matchers.parsers import pcap
+from tests.evidence_builders import (
     ACK,
     FIN,
     RST,
@@ -19,8 +21,6 @@ from evidence_builders import (
     server_hello_certificate,
     webex_chain,
 )
-
-from matchers.parsers import pcap
 
 WEBEX, EXPE = "203.0.113.45", "198.51.100.80"
 

@@ -9,7 +9,6 @@ import pwd
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -20,18 +19,13 @@ from typing import Any
 import pytest
 from werkzeug.serving import make_server
 
-TESTS = Path(__file__).resolve().parent.parent
-if str(TESTS) not in sys.path:
-    sys.path.insert(0, str(TESTS))
-
-from fake_webex import FakeWebex  # noqa: E402
-
-from bot.config import Config  # noqa: E402
-from bot.crypto import EvidenceCipher  # noqa: E402
-from bot.service import create_app, runtime  # noqa: E402
-from bot.signature import sign  # noqa: E402
-from bot.storage import Storage  # noqa: E402
-from bot.webex import WebexClient  # noqa: E402
+from bot.config import Config
+from bot.crypto import EvidenceCipher
+from bot.service import create_app, runtime
+from bot.signature import sign
+from bot.storage import Storage
+from bot.webex import WebexClient
+from tests.fake_webex import FakeWebex
 
 logging.getLogger("werkzeug").setLevel(logging.WARNING)  # the fake API's request lines
 

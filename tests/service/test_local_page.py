@@ -9,10 +9,10 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import missing, serve_app
 
 from bot.config import Config
 from bot.service import create_app, runtime
+from tests.service.conftest import missing, serve_app
 
 SELF_SIGNED = ('Event="Inbound TLS Negotiation Error" Service="SIP" Src-ip="203.0.113.8" Src-port="41000" '
                'Dst-ip="198.51.100.3" Dst-port="5062" Detail="self signed certificate in certificate chain" '

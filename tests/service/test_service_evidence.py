@@ -10,26 +10,28 @@ from pathlib import Path
 
 import pytesseract
 import pytest
-from conftest import missing
-from evidence_builders import (
+
+from bot import ocr
+from bot.config import Config
+from bot.render import WEBEX_MESSAGE_LIMIT
+from bot.service import create_app, runtime
+from tests.evidence_builders import (
     ACK,
     FIN,
+    FONT_DIR,
     RST,
     SYN,
+    UNTRUSTED,
     Capture,
     Conversation,
     alert,
     client_hello,
     factory_certificate,
     public_chain,
+    screenshot,
     server_hello_certificate,
 )
-from test_ocr import FONT_DIR, UNTRUSTED, screenshot
-
-from bot import ocr
-from bot.config import Config
-from bot.render import WEBEX_MESSAGE_LIMIT
-from bot.service import create_app, runtime
+from tests.service.conftest import missing
 
 EXPE, WEBEX = "198.51.100.80", "203.0.113.45"
 CERT_UNKNOWN_LOG = ('2024-05-14T09:31:02.301+02:00 expe01 tvcs: Event="Inbound TLS Negotiation Error" Service="SIP" '

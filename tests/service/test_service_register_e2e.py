@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 import requests
-from conftest import SECRET, TOKEN, serve_app
+
+from tests.service.conftest import SECRET, TOKEN, serve_app
 
 ROOT = Path(__file__).resolve().parents[2]
 SELF_SIGNED = ('Event="Inbound TLS Negotiation Error" Service="SIP" Src-ip="203.0.113.8" Src-port="41000" '

@@ -7,11 +7,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import SECRET, TOKEN
 
 from bot.config import Config, ConfigError
 from bot.render import NO_MATCH_HELP
 from matchers import load_knowledge_base
+from tests.service.conftest import SECRET, TOKEN
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = (ROOT / "samples" / "inbound-tls-failure.txt").read_text()
@@ -177,7 +177,7 @@ def test_group_mention_is_stripped_before_reading_the_message(bot, people, fake)
 
 
 def test_group_mention_with_shortened_name_and_bare_uuid(bot, people, fake):
-    from fake_webex import bare_uuid
+    from tests.fake_webex import bare_uuid
 
     html = (f'<p><spark-mention data-object-type="person" data-object-id="{bare_uuid(fake.state.bot_id)}">HCS'
             "</spark-mention> topics</p>")

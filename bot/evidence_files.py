@@ -17,17 +17,14 @@ from cryptography.hazmat.primitives import serialization
 
 from matchers import Engine, InputError, Outcome, Report
 from matchers.document import decode_bytes
-from matchers.parsers.base import Fact
-from matchers.parsers.certificate import (
-    CertificateError,
-    CertInfo,
-    Check,
-    find_pem_blocks,
-    load_certificates,
-    parse_der,
-)
-from matchers.parsers.certificate_text import analyse
-from matchers.parsers.pcap import CaptureError, CaptureSummary, is_capture, summarise
+from matchers.evidence import Fact
+from matchers.evidence.capture import is_capture
+from matchers.evidence.capture.reader import CaptureError, summarise
+from matchers.evidence.capture.summary import CaptureSummary
+from matchers.evidence.certificate.checks import Check
+from matchers.evidence.certificate.describe import CertInfo
+from matchers.evidence.certificate.lines import analyse
+from matchers.evidence.certificate.load import CertificateError, find_pem_blocks, load_certificates, parse_der
 
 from . import ocr
 from .sources import Combined

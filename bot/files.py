@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from matchers import InputError
 from matchers.document import decode_bytes
-from matchers.parsers.pcap import is_capture
+from matchers.evidence.capture import is_capture
 
 TEXT_EXTENSIONS = (".txt", ".log", ".text", ".out")
 ARCHIVE_EXTENSIONS = (".tar.gz", ".tgz", ".tar", ".zip", ".gz")

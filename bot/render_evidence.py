@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from matchers.parsers.certificate import Check
+from matchers.evidence.certificate.checks import Check
 
 from .evidence_files import EvidencePiece
 

@@ -8,14 +8,15 @@ from functools import lru_cache
 
 from .document import Document, decode_bytes
 from .errors import InputError
-from .facts import TRIGGER_SKELETONS, FactSet, add_extra_facts, extract_facts, non_webex_context
+from .evidence.certificate import expand_pem_blocks
+from .evidence.derived import add_extra_facts, non_webex_context
+from .evidence.model import Fact, FactSet
+from .evidence.registry import TRIGGER_SKELETONS, extract_facts
+from .evidence.text.expressway_log import parse_record
+from .evidence.text.sip import codes_in_prose
 from .knowledge_base import KnowledgeBase, load_knowledge_base
 from .model import Diagnosis, Entry, Evidence, Outcome, Report, Signal, SignalKind, XconfigSpec
 from .normalize import skeleton
-from .parsers.base import Fact
-from .parsers.certificate_text import expand_pem_blocks
-from .parsers.expressway_log import parse_record
-from .parsers.sip import codes_in_prose
 from .phrases import STOPWORDS, PhraseIndex, Prose
 from .prefilter import Prefilter
 from .similarity import EXTRA_STOPWORDS, QuestionIndex

@@ -15,7 +15,7 @@ import yaml
 
 from .conditions import ConditionSyntaxError, parse_condition
 from .errors import KnowledgeBaseError, KnowledgeBaseErrors
-from .fact_names import FACT_NAMES
+from .evidence.registry import FACT_NAMES
 from .model import Distinction, Entry, Reference, Signal, SignalKind, Step, XconfigSpec
 from .normalize import skeleton
 from .yaml_lines import DuplicateKeyError, load_with_lines

@@ -6,8 +6,9 @@ import datetime as dt
 import pytest
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
-from matchers.parsers.certificate import CertificateError, find_pem_blocks, load_certificates, run_checks
-from matchers.parsers.certificate_text import analyse, expand_pem_blocks
+from matchers.evidence.certificate.checks import run_checks
+from matchers.evidence.certificate.lines import analyse, expand_pem_blocks
+from matchers.evidence.certificate.load import CertificateError, find_pem_blocks, load_certificates
 from tests.evidence_builders import NOW, factory_certificate, issue, public_chain, webex_chain
 
 CERT_UNKNOWN_LOG = ('Event="Inbound TLS Negotiation Error" Service="SIP" Src-ip="203.0.113.45" Src-port="41022" '

@@ -8,7 +8,7 @@ import pytest
 import matchers.document as document
 from matchers.document import ChunkedLines, Document
 from matchers.engine import Engine
-from matchers.facts import TRIGGER_SKELETONS, extract_facts
+from matchers.evidence import TRIGGER_SKELETONS, extract_facts
 from matchers.prefilter import Prefilter, hyperscan
 
 KEYS = [k for keys in TRIGGER_SKELETONS.values() for k in keys]

@@ -80,7 +80,7 @@ def test_question_with_sip_code_in_words(engine):
 
 
 def test_extra_facts_from_non_text_evidence_join_the_decision(engine):
-    from matchers.parsers.base import Fact
+    from matchers.evidence import Fact
 
     text = 'Event="Inbound TLS Negotiation Error" Dst-port="5062" Detail="sslv3 alert certificate unknown"\n' \
            "certificate file expe.pem: 1 certificate, no chain\n"

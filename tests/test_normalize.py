@@ -51,7 +51,7 @@ def test_clean_line_repairs_exactly_what_the_plain_rules_say(seed):
 
 
 def test_sip_codes_in_prose_skip_addresses_times_and_versions():
-    from matchers.parsers.sip import codes_in_prose
+    from matchers.evidence.text.sip import codes_in_prose
 
     assert codes_in_prose("603 at 10.1.1.404, 12:404, v/503, -480, 4.404.1 but calls get 404.") == [603, 404]
     assert codes_in_prose("got a 488") == [488]

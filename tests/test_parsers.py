@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from matchers.document import Document
-from matchers.facts import TRIGGER_SKELETONS, extract_facts
+from matchers.evidence import TRIGGER_SKELETONS, extract_facts
 from matchers.prefilter import Prefilter
 
 

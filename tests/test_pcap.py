@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from matchers.parsers import pcap
+from matchers.evidence.capture import reader as pcap
 from tests.evidence_builders import (
     ACK,
     FIN,

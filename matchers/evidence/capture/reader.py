@@ -11,43 +11,22 @@ from __future__ import annotations
 import io
 import socket
 import struct
-from dataclasses import dataclass, field
 
 import dpkt
 
-from .pcap_streams import Stream, StreamTable
-from .pcap_text import render
+from . import PCAPNG_MAGIC, is_capture
+from .streams import StreamTable
+from .summary import CaptureSummary, render
 
 PORTS = (5062, 5061)
 MAX_CAPTURE_BYTES = 100 * 1024 * 1024
 MAX_PACKETS = 300_000
-PCAP_MAGICS = (b"\xd4\xc3\xb2\xa1", b"\xa1\xb2\xc3\xd4", b"\x4d\x3c\xb2\xa1", b"\xa1\xb2\x3c\x4d")
-PCAPNG_MAGIC = b"\x0a\x0d\x0d\x0a"
 LINK_NAMES = {0: "BSD loopback", 1: "Ethernet", 12: "raw IP", 14: "raw IP", 101: "raw IP", 108: "OpenBSD loopback",
               113: "Linux cooked", 228: "raw IPv4", 229: "raw IPv6", 276: "Linux cooked v2"}
 
 
 class CaptureError(ValueError):
     """Nothing in the bytes can be read as a packet capture; the message says why."""
-
-
-@dataclass
-class CaptureSummary:
-    packets: int = 0
-    link: str = ""
-    format: str = ""
-    streams: list[Stream] = field(default_factory=list)
-    lines: list[str] = field(default_factory=list)
-    facts: list = field(default_factory=list)   # matchers.parsers.base.Fact, `line` indexes into `lines`
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def text(self) -> str:
-        return "\n".join(self.lines)
-
-
-def is_capture(data: bytes) -> bool:
-    return data[:4] in PCAP_MAGICS or data[:4] == PCAPNG_MAGIC
 
 
 def summarise(data: bytes, ports: tuple[int, ...] = PORTS) -> CaptureSummary:
@@ -91,7 +70,7 @@ def summarise(data: bytes, ports: tuple[int, ...] = PORTS) -> CaptureSummary:
         raise CaptureError("no packet could be read: " + out.notes[-1])
     out.streams = table.finish()
     out.notes.extend(table.notes)
-    render(out, ports)
+    out.lines, out.facts = render(out, ports)
     return out
 
 

@@ -2,13 +2,10 @@
 packets that matter) and the facts, each pointing at its line."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
 
-from .base import Fact
-from .pcap_streams import ACK, FIN, RST, SYN, Packet, Stream, TlsItem
-
-if TYPE_CHECKING:
-    from .pcap import CaptureSummary
+from ..model import Fact
+from .streams import ACK, FIN, RST, SYN, Packet, Stream, TlsItem
 
 MAX_LISTED_STREAMS = 100
 MAX_LIST_LINES = 600
@@ -17,32 +14,51 @@ QUIET_ALERTS = ("close_notify", "user_canceled")
 LIST_HEADER = "No.  Time  Source  Destination  Protocol  Length  Info"
 
 
-def render(out: CaptureSummary, ports: tuple[int, ...]) -> None:
+@dataclass
+class CaptureSummary:
+    packets: int = 0
+    link: str = ""
+    format: str = ""
+    streams: list[Stream] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)   # `line` indexes into `lines`
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+def render(out: CaptureSummary, ports: tuple[int, ...]) -> tuple[list[str], list[Fact]]:
+    """The summary's lines (a line per stream, notes, then the list) and the facts pointing at them."""
     streams = out.streams
+    lines: list[str] = []
+    facts: list[Fact] = []
     port_text = ", ".join(map(str, ports))
-    out.lines.append(f"Packet capture: format={out.format} link={out.link} packets={out.packets} "
-                     f"tcp_streams={len(streams)} (ports {port_text})")
+    lines.append(f"Packet capture: format={out.format} link={out.link} packets={out.packets} "
+                 f"tcp_streams={len(streams)} (ports {port_text})")
     summary_line: dict[int, int] = {}
     for stream in streams[:MAX_LISTED_STREAMS]:
-        summary_line[stream.id] = len(out.lines)
-        out.lines.append(_summary(stream))
+        summary_line[stream.id] = len(lines)
+        lines.append(_summary(stream))
     rest = streams[MAX_LISTED_STREAMS:]
     if rest:
-        summary_line.update({s.id: len(out.lines) for s in rest})
-        out.lines.append(f"Streams {MAX_LISTED_STREAMS + 1}-{len(streams)}: count={len(rest)} "
-                         f"not_summarised=limit of {MAX_LISTED_STREAMS} streams")
+        summary_line.update({s.id: len(lines) for s in rest})
+        lines.append(f"Streams {MAX_LISTED_STREAMS + 1}-{len(streams)}: count={len(rest)} "
+                     f"not_summarised=limit of {MAX_LISTED_STREAMS} streams")
     for note in out.notes:
-        out.lines.append(f"Capture note: scope=capture detail={note}")
+        lines.append(f"Capture note: scope=capture detail={note}")
     for stream in streams[:MAX_LISTED_STREAMS]:
         for note in stream.notes:
-            out.lines.append(f"Capture note: stream={stream.id} detail={note}")
+            lines.append(f"Capture note: stream={stream.id} detail={note}")
     if not streams:
-        out.lines.append(f"Capture note: scope=capture detail=no TCP traffic on ports {port_text}")
-        return
-    out.lines.append(LIST_HEADER)
-    frame_line, cert_line = _listing(out, streams)
+        lines.append(f"Capture note: scope=capture detail=no TCP traffic on ports {port_text}")
+        return lines, facts
+    lines.append(LIST_HEADER)
+    frame_line, cert_line = _listing(lines, streams)
     for stream in streams:
-        out.facts.extend(_facts(stream, frame_line, cert_line, summary_line[stream.id]))
+        facts.extend(_facts(stream, frame_line, cert_line, summary_line[stream.id]))
+    return lines, facts
 
 
 # ------------------------------------------------------------------ per-stream summary
@@ -108,7 +124,7 @@ def _listed_packets(s: Stream) -> list[Packet]:
     return [p for p in s.packets if p.flags & (SYN | RST | FIN) or p.frame in tls_frames]
 
 
-def _listing(out: CaptureSummary, streams: list[Stream]) -> tuple[dict[int, int], dict[tuple[int, int], int]]:
+def _listing(lines: list[str], streams: list[Stream]) -> tuple[dict[int, int], dict[tuple[int, int], int]]:
     """Wireshark-like lines; returns frame -> line, and (stream id, frame) -> first certificate detail line."""
     frame_line: dict[int, int] = {}
     cert_line: dict[tuple[int, int], int] = {}
@@ -118,20 +134,20 @@ def _listing(out: CaptureSummary, streams: list[Stream]) -> tuple[dict[int, int]
     rows.sort(key=lambda r: r[0])
     shown_app_data: set[tuple[int, bool]] = set()
     for n, (frame, s, p) in enumerate(rows):
-        if len(out.lines) >= MAX_LIST_LINES + 50:
-            out.lines.append(f"Capture note: scope=list detail={len(rows) - n} more packets not listed")
+        if len(lines) >= MAX_LIST_LINES + 50:
+            lines.append(f"Capture note: scope=list detail={len(rows) - n} more packets not listed")
             break
         items = [t for t in s.tls if t.frame == frame and t.from_client == p.from_client]
         if items and all(t.event.kind == "application_data" for t in items):
             if (s.id, p.from_client) in shown_app_data and not p.flags & (RST | FIN | SYN):
                 continue
             shown_app_data.add((s.id, p.from_client))
-        frame_line.setdefault(frame, len(out.lines))
-        out.lines.append(_packet_line(s, p, items))
+        frame_line.setdefault(frame, len(lines))
+        lines.append(_packet_line(s, p, items))
         for item in items:
             if item.event.certificates:
-                cert_line[(s.id, frame)] = len(out.lines)
-                out.lines.extend(_certificate_lines(s, item))
+                cert_line[(s.id, frame)] = len(lines)
+                lines.extend(_certificate_lines(s, item))
     return frame_line, cert_line
 
 

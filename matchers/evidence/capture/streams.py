@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 import dpkt
 
-from .certificate import CERT_ERRORS, CertInfo, describe, parse_der
+from ..certificate.describe import CertInfo, describe
+from ..certificate.load import CERT_ERRORS, parse_der
 from .tls_records import TlsEvent, parse_direction
 
 MAX_STREAMS = 2000
@@ -128,9 +129,6 @@ class Stream:
     def resets(self) -> list[Packet]:
         return [p for p in self.packets if p.flags & RST]
 
-    @property
-    def fins(self) -> list[Packet]:
-        return [p for p in self.packets if p.flags & FIN]
 
 
 class StreamTable:

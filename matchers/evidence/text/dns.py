@@ -14,8 +14,13 @@ True
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from ..normalize import clean_line
+from ...normalize import clean_line
+from ..model import Extractor, Fact, FactSet, Hits
+
+if TYPE_CHECKING:
+    from ...document import Document
 
 _SRV_NAME = re.compile(r"_sips?\._tcp\.([a-z0-9.-]+)")
 _PORT_FIELD = re.compile(r"port:\s*'?(\d{2,5})'?")
@@ -26,7 +31,6 @@ _FAILED = re.compile(
     r"no answer|server failed)|status: (nxdomain|servfail|refused)|connection timed out; no servers could be "
     r"reached|dns lookup failed|\bnxdomain\b"
 )
-WEBEX_DOMAINS = ("call.ciscospark.com", "calls.webex.com", "ciscospark.com", "webex.com")
 
 
 def srv_query_kind(raw: str) -> str | None:
@@ -53,3 +57,30 @@ def srv_ports(raw: str) -> list[str]:
 
 def lookup_failed(raw: str) -> bool:
     return bool(_FAILED.search(clean_line(raw)))
+
+
+def _extract(doc: Document, hits: Hits, out: FactSet) -> None:
+    lines = doc.lines
+    for i in hits["dns"]:
+        kind = srv_query_kind(lines[i])
+        if kind:
+            out.add(Fact("srv_query", kind, i, {"query": kind}))
+        for port in srv_ports(lines[i]):
+            out.add(Fact("srv_port", port, i, {"port": port}))
+        if lookup_failed(lines[i]):
+            out.add(Fact("dns_lookup_failed", "", i))
+            out.kinds.add("dns")
+
+
+EXTRACTOR = Extractor(
+    name="DNS lookups",
+    triggers={"dns": ("_sips._tcp", "Resolved hostname", "timed out", "timed-out", "can't find", "NXDOMAIN",
+                      "SERVFAIL", "no servers could be reached", "DNS Lookup failed")},
+    facts={
+        "srv_query": "an SRV query for _sips._tcp (value: callservice or subdomain)",
+        "srv_port": "an SRV answer's port (value: port)",
+        "dns_lookup_failed": "nslookup/dig: timed out, NXDOMAIN, can't find, SERVFAIL or no answer",
+    },
+    kinds=("dns",),
+    extract=_extract,
+)

@@ -1,4 +1,5 @@
-"""Packet lists as pasted: Wireshark/tshark list and detail lines, tcpdump lines.
+"""Packet lists as pasted: Wireshark/tshark list and detail lines, tcpdump lines, TLS alerts (also OpenSSL's
+wording in logs) and the certificate count of Certificate messages.
 
 >>> p = parse_packet_line('212  0.000083  198.51.100.57  203.0.113.131  TCP  54  5062 → 34902 [RST, ACK] Seq=1 Ack=1')
 >>> p.src, p.dst, p.sport, p.dport, sorted(p.flags)
@@ -12,10 +13,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ..normalize import clean_line
-from .base import Fact
+from ...normalize import clean_line
+from ..model import Extractor, Fact, FactSet, Hits
+from ..tls_alerts import BY_WORDING, OPENSSL_PHRASES
+
+if TYPE_CHECKING:
+    from ...document import Document
 
 _IP = r"(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f:]*:[0-9a-f:]+)"
 _WS_LIST = re.compile(
@@ -31,13 +38,6 @@ _ASA = re.compile(  # firewall syslog, e.g. ASA "Deny tcp src outside:203.0.113.
 )
 _ALERT = re.compile(r"alert\s*\(level:\s*(\w+),\s*description:\s*([a-z ]+?)\s*\)|description:\s*([a-z ]+?)\s*\(\d+\)")
 _TCPDUMP_FLAGS = {"s": "syn", "r": "rst", "f": "fin", "p": "psh", ".": "ack"}
-ALERT_NAMES = {
-    "unknown ca": "unknown_ca", "certificate unknown": "certificate_unknown",
-    "bad certificate": "bad_certificate", "handshake failure": "handshake_failure",
-    "decrypt error": "decrypt_error", "certificate expired": "certificate_expired",
-    "unsupported certificate": "unsupported_certificate", "internal error": "internal_error",
-    "protocol version": "protocol_version", "access denied": "access_denied",
-}
 
 
 @dataclass(frozen=True)
@@ -63,10 +63,10 @@ def parse_packet_line(raw: str, line: int = 0) -> Packet | None:
         ports = _WS_PORTS.search(info)
         if not ports:
             return None
-        flags: set[str] = set()
+        named: set[str] = set()
         for group in _WS_FLAGS.findall(info):
-            flags.update(f.strip() for f in group.split(",") if f.strip() in {"syn", "ack", "rst", "fin", "psh"})
-        return Packet(line, m.group(1), m.group(2), ports.group(1), ports.group(2), frozenset(flags),
+            named.update(f.strip() for f in group.split(",") if f.strip() in {"syn", "ack", "rst", "fin", "psh"})
+        return Packet(line, m.group(1), m.group(2), ports.group(1), ports.group(2), frozenset(named),
                       "retransmission" in info)
     return None
 
@@ -76,7 +76,7 @@ def alert_name(raw: str) -> str | None:
     if not m:
         return None
     desc = (m.group(2) or m.group(3) or "").strip()
-    return ALERT_NAMES.get(desc, desc.replace(" ", "_") or None)
+    return BY_WORDING.get(desc, desc.replace(" ", "_") or None)
 
 
 def tcp_facts(packets: list[Packet], ports: tuple[str, ...] = ("5062", "5061")) -> list[Fact]:
@@ -107,30 +107,6 @@ def firewall_denies(raw: str, line: int) -> Packet | None:
     return Packet(line, m.group(1), m.group(3), m.group(2), m.group(4), frozenset({"deny"}))
 
 
-_BLOCK_WORDS = re.compile(r"\b(deny|denied|drop|dropped|block|blocked|reset-both|reset-server|policy-deny)\b")
-_PORT_5062 = re.compile(r"(?<![\d.])5062(?!\d)")
-_OUTSIDE = re.compile(r"\b(outside|untrust|untrusted|internet|external|wan)\b")
-_INSIDE = re.compile(r"\b(dmz|inside|trust|internal|lan)\b")
-
-
-def firewall_block_direction(raw: str) -> str | None:
-    """For a firewall log line that blocks TCP 5062: 'inbound', 'outbound' or 'unknown'; else None.
-
-    >>> firewall_block_direction("%ASA-4-106023: Deny tcp src outside:203.0.113.9/41022 dst dmz:198.51.100.4/5062")
-    'inbound'
-    >>> firewall_block_direction("13:02:11 TRAFFIC dmz untrust 198.51.100.2 203.0.113.5 5062 incomplete deny")
-    'outbound'
-    """
-    text = clean_line(raw)
-    if not _BLOCK_WORDS.search(text) or not _PORT_5062.search(text) or "header" in text:
-        return None
-    outside = _OUTSIDE.search(text)
-    inside = _INSIDE.search(text)
-    if outside and inside:
-        return "inbound" if outside.start() < inside.start() else "outbound"
-    return "unknown"
-
-
 _CERTS_HEADER = re.compile(r"certificates length:?\s*\d|certificates \(\d+ bytes\)|certificate chain$")
 _CERT_ITEM = re.compile(r"^(?:certificate:\s|\d+\s+s:)")
 _CERT_LENGTH = re.compile(r"^certificate length:\s*\d+")
@@ -151,7 +127,7 @@ def _estimate_from_length(header: str) -> int:
     return 1 if total <= LEAF_ONLY_MAX_BYTES else (2 if total >= CHAIN_MIN_BYTES else 0)
 
 
-def certificate_chain_facts(lines: list[str], header_indexes: list[int]) -> list[Fact]:
+def certificate_chain_facts(lines: Sequence[str], header_indexes: Sequence[int]) -> list[Fact]:
     """Count certificates in each Certificate message (Wireshark detail) or s_client chain."""
     facts: list[Fact] = []
     seen: set[int] = set()
@@ -186,3 +162,50 @@ def certificate_chain_facts(lines: list[str], header_indexes: list[int]) -> list
         elif count >= 2:
             facts.append(Fact("cert_chain_full", str(count), last, {"certificates": str(count)}))
     return facts
+
+
+def _alert_in_line(raw: str) -> str | None:
+    name = alert_name(raw)
+    if name is None:
+        low = raw.lower()
+        name = next((alert for phrase, alert in OPENSSL_PHRASES.items() if phrase in low), None)
+    return name
+
+
+def _extract(doc: Document, hits: Hits, out: FactSet) -> None:
+    lines = doc.lines
+    packets = []
+    for i in hits.get("packet", ()):
+        p = parse_packet_line(lines[i], i) or firewall_denies(lines[i], i)
+        if p:
+            packets.append(p)
+    if packets:
+        out.kinds.add("capture")
+        for fact in tcp_facts(packets):
+            out.add(fact)
+    for i in hits.get("alert", ()):
+        name = _alert_in_line(lines[i])
+        if name:
+            out.add(Fact("tls_alert", name, i, {"alert": name}))
+    for fact in certificate_chain_facts(lines, hits.get("certchain", ())):
+        out.add(fact)
+
+
+EXTRACTOR = Extractor(
+    name="packet lists, TLS alerts and certificate chains in text",
+    triggers={
+        "packet": ("[SYN", "[RST", "Flags [", "Deny tcp"),
+        "alert": ("Alert (Level", "Description:", "alert unknown ca", "alert certificate unknown",
+                  "alert bad certificate", "alert handshake failure"),
+        "certchain": ("Certificates Length", "Certificates (", "Certificate chain"),
+    },
+    facts={
+        "tls_alert": "a TLS alert seen in a capture or openssl output (value: unknown_ca, certificate_unknown, ...)",
+        "cert_chain_leaf_only": "a TLS Certificate message or chain holding one certificate only",
+        "cert_chain_full": "a TLS Certificate message or chain holding two or more certificates (value: count)",
+        "syn_answered_by_rst": "a SYN to the port answered at once by RST (value: port)",
+        "syn_unanswered": "SYN retransmissions to the port with no SYN-ACK (value: port)",
+    },
+    kinds=("capture",),
+    extract=_extract,
+)

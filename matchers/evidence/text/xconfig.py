@@ -12,9 +12,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ..normalize import skeleton, to_nfkc
+from ...normalize import skeleton, to_nfkc
+from ..model import Extractor, Fact, FactSet, Hits
+from ..webex import is_webex_alias, is_webex_zone
+
+if TYPE_CHECKING:
+    from ...document import Document
 
 ZONE_TYPES = ("traversalserver", "traversalclient", "dns", "neighbor", "neighbour", "webex", "enum")
 
@@ -122,7 +129,7 @@ def parse_ui_line(line: str) -> Setting | None:
     return Setting(path=UI_LABELS[" ".join(m.group(1).lower().split())], value=m.group(2).strip())
 
 
-def parse_settings(lines: list[str], indexes: list[int]) -> list[Setting]:
+def parse_settings(lines: Sequence[str], indexes: Sequence[int]) -> list[Setting]:
     """Settings on the given lines; zone types are completed from each zone's `Type:` line."""
     out: list[Setting] = []
     for i in indexes:
@@ -135,3 +142,95 @@ def parse_settings(lines: list[str], indexes: list[int]) -> list[Setting]:
         Setting(s.path, s.value, s.zone, s.zone_type or (types.get(s.zone) if s.zone else None), s.rule, s.line)
         for s in out
     ]
+
+
+# ------------------------------------------------------------------ search rules in xConfiguration
+def _rules(settings: list[Setting]) -> dict[str, dict[str, Setting]]:
+    rules: dict[str, dict[str, Setting]] = {}
+    for s in settings:
+        if s.rule is None:
+            continue
+        tail = s.path.split(f"rule {s.rule} ", 1)[-1]
+        rules.setdefault(s.rule, {})[tail] = s
+    return rules
+
+
+def _is_catch_all(rule: dict[str, Setting]) -> bool:
+    mode = rule.get("mode")
+    if mode and mode.value.lower() == "anyalias":
+        return True
+    pattern = rule.get("pattern string")
+    if pattern is None:
+        return False
+    value = pattern.value.lower()
+    if is_webex_alias(value) or ".*" not in value:
+        return False
+    # "anything that is not one of my domains", e.g. (?!.*@%localdomains%.*$).*
+    without_local = re.sub(r"\(\?!.*?\)", "", value).replace("@%localdomains%", "")
+    return "@" not in without_local
+
+
+def _is_webex_rule(rule: dict[str, Setting]) -> bool:
+    pattern = rule.get("pattern string")
+    if pattern and is_webex_alias(pattern.value):
+        return True
+    target = rule.get("target name")
+    name = rule.get("name")
+    return bool(target and is_webex_zone(target.value) and name and "to" in name.value.lower()
+                and pattern is not None and ("spark" in pattern.value.lower() or "webex" in pattern.value.lower()))
+
+
+def _priority(rule: dict[str, Setting]) -> int | None:
+    p = rule.get("priority")
+    try:
+        return int(p.value) if p else None
+    except ValueError:
+        return None
+
+
+def xconfig_rule_facts(settings: list[Setting]) -> list[Fact]:
+    """A catch-all rule with Stop and a lower priority number than the Webex rule."""
+    rules = _rules(settings)
+    facts: list[Fact] = []
+    webex = [(num, r) for num, r in rules.items() if _is_webex_rule(r) and _priority(r) is not None]
+    for wnum, wrule in webex:
+        wprio = _priority(wrule)
+        for num, rule in rules.items():
+            if num == wnum or not _is_catch_all(rule):
+                continue
+            prio = _priority(rule)
+            progress = rule.get("progress")
+            enabled = rule.get("state")
+            if enabled is not None and enabled.value.lower() == "disabled":
+                continue
+            if prio is None or wprio is None or prio >= wprio:
+                continue
+            if progress is not None and progress.value.lower() != "stop":
+                continue
+            name = rule.get("name")
+            wname = wrule.get("name")
+            anchor = rule.get("priority") or progress or name
+            line = anchor.line if anchor else None
+            facts.append(Fact("search_rule_preempts_webex", "", line, {
+                "catch_all_rule": name.value if name else f"Rule {num}", "catch_all_priority": str(prio),
+                "webex_rule": wname.value if wname else f"Rule {wnum}", "webex_priority": str(wprio),
+            }))
+    return facts
+
+
+def _extract(doc: Document, hits: Hits, out: FactSet) -> None:
+    out.settings = parse_settings(doc.lines, hits["xconfig"])
+    if out.settings:
+        out.kinds.add("xconfig")
+        for fact in xconfig_rule_facts(out.settings):
+            out.add(fact)
+
+
+EXTRACTOR = Extractor(
+    name="xConfiguration and web UI settings",
+    triggers={"xconfig": ("xConfiguration", "TraversalServer SIP", "TraversalClient SIP", "DNS SIP", "Neighbor SIP",
+                          *UI_LABELS.keys())},
+    facts={"search_rule_preempts_webex": "a catch-all search rule is used before the Webex rule"},
+    kinds=("xconfig",),
+    extract=_extract,
+)

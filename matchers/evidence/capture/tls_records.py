@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..tls_alerts import ALERTS
+
 MAX_RECORD = 16384 + 2048
 MAX_CERTS_PER_MESSAGE = 10
 MAX_HANDSHAKE_BUFFER = 256 * 1024
@@ -18,19 +20,6 @@ HANDSHAKE_NAMES = {
     0: "Hello Request", 1: "Client Hello", 2: "Server Hello", 4: "New Session Ticket", 8: "Encrypted Extensions",
     11: "Certificate", 12: "Server Key Exchange", 13: "Certificate Request", 14: "Server Hello Done",
     15: "Certificate Verify", 16: "Client Key Exchange", 20: "Finished",
-}
-ALERTS = {  # description code -> (fact value, Wireshark's wording)
-    0: ("close_notify", "Close Notify"), 10: ("unexpected_message", "Unexpected Message"),
-    20: ("bad_record_mac", "Bad Record MAC"), 40: ("handshake_failure", "Handshake Failure"),
-    42: ("bad_certificate", "Bad Certificate"), 43: ("unsupported_certificate", "Unsupported Certificate"),
-    44: ("certificate_revoked", "Certificate Revoked"), 45: ("certificate_expired", "Certificate Expired"),
-    46: ("certificate_unknown", "Certificate Unknown"), 47: ("illegal_parameter", "Illegal Parameter"),
-    48: ("unknown_ca", "Unknown CA"), 49: ("access_denied", "Access Denied"), 50: ("decode_error", "Decode Error"),
-    51: ("decrypt_error", "Decrypt Error"), 70: ("protocol_version", "Protocol Version"),
-    71: ("insufficient_security", "Insufficient Security"), 80: ("internal_error", "Internal Error"),
-    86: ("inappropriate_fallback", "Inappropriate Fallback"), 90: ("user_canceled", "User Canceled"),
-    109: ("missing_extension", "Missing Extension"), 112: ("unrecognized_name", "Unrecognized Name"),
-    116: ("certificate_required", "Certificate Required"),
 }
 VERSIONS = {0x0300: "SSLv3", 0x0301: "TLSv1", 0x0302: "TLSv1.1", 0x0303: "TLSv1.2", 0x0304: "TLSv1.3"}
 

@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 
 from cryptography import x509
 
-from .base import Fact
-from .certificate import CertInfo, Check, PemBlock, find_pem_blocks, format_date, parse_der, run_checks
+from ..model import Fact
+from .checks import Check, run_checks
+from .describe import CertInfo, format_date
+from .load import PemBlock, find_pem_blocks, parse_der
 
 
 @dataclass

@@ -1,0 +1,88 @@
+"""Facts over other facts and over the message as a whole: the chain summary, the non-Webex context, and the
+facts the engine sets from the chat text (declared here so that the fact vocabulary is complete)."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from .model import Extractor, Fact, FactSet
+from .webex import is_webex_alias
+
+if TYPE_CHECKING:
+    from ..document import Document
+
+NON_WEBEX_SCAN_LINES = 5000
+NON_WEBEX_WORDS = frozenset({"b2b", "mra", "jabber", "partner", "supplier", "pstn", "gateway", "toll", "fraud",
+                             "trunk", "itsp", "teams", "asterisk", "cube", "freepbx", "pjsip", "yealink", "polycom",
+                             "grandstream", "3cx", "kamailio", "opensips", "freeswitch", "zoom"})
+_NON_WEBEX_PORT = re.compile(r"port\W{0,4}(5061|7001)\b|:(5061|7001)\b", re.IGNORECASE)
+_ALIAS = re.compile(r"with alias '([^']*)'|dst-alias\W{0,4}([^\s\"]+)|destination=\W?([^\s\"]+)", re.IGNORECASE)
+
+# Lines that name Webex in any way: with any of them, a paste is never taken for a non-Webex one.
+WEBEX_MARKER = Extractor(
+    name="Webex markers",
+    triggers={"webex_marker": ("webex", "spark", "wbx2", "l2sip", "callservice", "call service", "hybrid",
+                               "squared", "5062", "locus", "control hub")},
+    facts={
+        "non_webex_context": "B2B/MRA/PSTN evidence (ports 5061/7001, partner aliases, such words) and no Webex marker",
+        "cert_chain_full_only": "every Certificate message or chain seen holds two or more certificates (value: count)",
+        "asks_how": "the message asks how/where/which/can I (a how-to question)",
+        "is_question": "the message is a question or a chat request",
+    },
+)
+
+
+def summarise_chains(out: FactSet) -> None:
+    """`cert_chain_full_only` when every chain seen is complete; recomputed after facts are added."""
+    out.facts = [f for f in out.facts if f.name != "cert_chain_full_only"]
+    full = out.named("cert_chain_full")
+    if full and not out.named("cert_chain_leaf_only"):
+        out.add(Fact("cert_chain_full_only", full[0].value, full[0].line, dict(full[0].values)))
+
+
+def add_extra_facts(out: FactSet, facts: Iterable[Fact], doc: Document, kinds: Iterable[str] = ()) -> None:
+    """Facts from evidence that is not text (a certificate, a packet capture). Their `line` is a line index in
+    the input text, mapped here to the document's line; a text-derived fact with the same name, value and
+    line is replaced by the richer one."""
+    first_index: dict[int, int] = {}
+    if doc.numbers is not None:
+        for index, number in enumerate(doc.numbers):
+            first_index.setdefault(number - 1, index)
+    added = False
+    for fact in facts:
+        line = fact.line
+        if line is not None:
+            line = first_index.get(line, line) if doc.numbers is not None else line
+            line = line if 0 <= line < len(doc.lines) else None
+        fact = Fact(fact.name, fact.value, line, fact.values, fact.note)
+        key = (fact.name, fact.value, fact.line)
+        out.facts = [f for f in out.facts if (f.name, f.value, f.line) != key]
+        out.add(fact)
+        added = True
+    out.kinds.update(kinds)
+    if added:
+        summarise_chains(out)
+
+
+def non_webex_context(doc: Document, hits: Mapping[str, Sequence[int]], prose_tokens: set[str]) -> Fact | None:
+    """The paste shows B2B/MRA/PSTN-style evidence and nothing at all that involves Webex."""
+    if hits.get("webex_marker"):
+        return None
+    reasons = []
+    head = doc.lines[:NON_WEBEX_SCAN_LINES]  # only reached for pastes with no Webex marker at all
+    if any(_NON_WEBEX_PORT.search(line) for line in head):
+        reasons.append("ports 5061/7001 (B2B or MRA), not the Webex mutual TLS port 5062")
+    words = sorted(prose_tokens & NON_WEBEX_WORDS)
+    if words:
+        reasons.append("the message is about " + ", ".join(words))
+    for line in head:
+        m = _ALIAS.search(line)
+        if m:
+            alias = next(g for g in m.groups() if g is not None).lower()
+            if ("@" in alias or re.search(r"\d{4,}", alias)) and not is_webex_alias(alias):
+                reasons.append("the called alias is not a Webex address")
+                break
+    if not reasons:
+        return None
+    return Fact("non_webex_context", "", None, note="; ".join(reasons))

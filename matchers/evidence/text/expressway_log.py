@@ -1,0 +1,76 @@
+"""Expressway log records: `Key="value"` pairs, tolerant of lost or doubled quotes; TCP connection failures and
+TLS handshake outcomes.
+
+>>> r = parse_record('tvcs: Event="Inbound TLS Negotiation Error" Src-ip="203.0.113.5" Dst-port="5062" '
+...                  'Detail="sslv3 alert certificate unknown"')
+>>> r["event"], r["dst-port"], r["detail"]
+('Inbound TLS Negotiation Error', '5062', 'sslv3 alert certificate unknown')
+>>> parse_record('Detail=TCP Connection Failed Dst-port=""5061""')["dst-port"]
+'5061'
+"""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from ...normalize import clean_line, skeleton, to_nfkc
+from ..model import Extractor, Fact, FactSet, Hits
+
+if TYPE_CHECKING:
+    from ...document import Document
+
+_PAIR = re.compile(r'([A-Za-z][A-Za-z0-9_.-]{0,40})\s*=\s*(?:"+([^"]*)"+|(\S+))')
+
+
+def parse_record(line: str) -> dict[str, str]:
+    """Key (lower case) to value for every key=value pair on the line; later duplicates are dropped."""
+    out: dict[str, str] = {}
+    for m in _PAIR.finditer(to_nfkc(line)):
+        key = m.group(1).lower()
+        if key not in out:
+            value = m.group(2) if m.group(2) is not None else m.group(3)
+            out[key] = value.strip()
+    return out
+
+
+_DST_PORT = re.compile(r"dst-?\s*port\W{0,4}(\d{2,5})")
+_PORT_AFTER_FAILED = re.compile(r"tcp connection failed\D{0,20}?\b(50\d\d)\b")
+_SUCCEEDED = skeleton("Handshake succeeded")
+
+
+def _connection_failures(doc: Document, lines: list[int], out: FactSet) -> None:
+    for i in lines:
+        record = parse_record(doc.lines[i])
+        port = record.get("dst-port", "")
+        if not port.isdigit():
+            cleaned = clean_line(doc.lines[i])
+            damaged = _DST_PORT.search(cleaned) or _PORT_AFTER_FAILED.search(cleaned)
+            port = damaged.group(1) if damaged else ""
+        out.add(Fact("tcp_connection_failed", port, i, {"port": port, "dst-ip": record.get("dst-ip", "")}))
+
+
+def _handshakes(doc: Document, lines: list[int], out: FactSet) -> None:
+    ok = [i for i in lines if _SUCCEEDED in doc.skeleton_line(i)]
+    if ok and len(ok) == len(lines):
+        out.add(Fact("healthy_handshake", "", ok[0]))
+
+
+def _extract(doc: Document, hits: Hits, out: FactSet) -> None:
+    if hits.get("tcp_failed"):
+        _connection_failures(doc, list(hits["tcp_failed"]), out)
+    if hits.get("handshake"):
+        _handshakes(doc, list(hits["handshake"]), out)
+
+
+EXTRACTOR = Extractor(
+    name="Expressway connection and handshake records",
+    triggers={
+        "tcp_failed": ("TCP Connection Failed",),
+        "handshake": ("Handshake succeeded", "Negotiation Error", "Handshake Failed", "Failed to establish"),
+    },
+    facts={
+        "tcp_connection_failed": "Expressway 'TCP Connection Failed' (value: destination port)",
+        "healthy_handshake": "'Handshake succeeded' with no TLS error in the paste",
+    },
+    extract=_extract,
+)

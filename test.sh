@@ -13,4 +13,4 @@ if [ "${CI:-}" = "true" ] || [ "${INSTALL_SYSTEM_DEPS:-}" = "1" ]; then
 fi
 .venv/bin/python -m bot kb validate
 .venv/bin/ruff check matchers bot tests benchmarks
-.venv/bin/python -m pytest -q --doctest-modules matchers tests -p no:cacheprovider "$@"
+.venv/bin/python -m pytest -q --doctest-modules matchers bot tests -p no:cacheprovider "$@"

@@ -32,7 +32,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.signature import sign  # noqa: E402
+from bot.chat.signature import sign  # noqa: E402
 
 TOKEN = "load-test-token"
 SECRET = "load-test-webhook-secret"
@@ -121,7 +121,7 @@ def main() -> int:
             env["DATABASE_URL"] = args.database_url
         gunicorn = [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(args.workers),
                     "--worker-class", "gthread", "--threads", str(args.threads), "--bind", f"127.0.0.1:{port}",
-                    "--log-level", "warning", "bot.service:create_app()"]
+                    "--log-level", "warning", "bot.web.app:create_app()"]
         server = subprocess.Popen(gunicorn, cwd=ROOT, env=env)
         procs.append(server)
         base = f"http://127.0.0.1:{port}"

@@ -1,6 +1,7 @@
 """Screenshots to text: Tesseract OCR (Debian's `tesseract-ocr`) through pytesseract.
 
-The adapter stays outside `matchers/` (it runs a program); the text it returns is diagnosed like a paste, and
+The adapter stays outside `matchers/` (it runs a program) and is passed to `matchers.read_evidence`; the text it
+returns is diagnosed like a paste, and
 the OCR damage it leaves (`l` for `1`, `O` for `0`, ...) is what the engine's normalisation is built for.
 """
 from __future__ import annotations
@@ -8,27 +9,15 @@ from __future__ import annotations
 import io
 import shutil
 
+from matchers.evidence.intake import ImageUnreadable, OcrUnavailable
+
+__all__ = ["ImageUnreadable", "OcrUnavailable", "image_to_text"]
+
 MAX_PIXELS = 40_000_000          # a 4K screenshot is 8.3 million; anything far beyond is not a screenshot
 MIN_WIDTH_FOR_OCR = 2200         # smaller screenshots are enlarged: Tesseract reads 10-12 px text poorly
 OCR_TIMEOUT = 90                 # seconds for one image
 UNAVAILABLE = ("image reading is unavailable here: Tesseract OCR is not installed (Debian package "
                "`tesseract-ocr`); paste the text instead, or export it as a .txt file")
-
-
-class OcrUnavailable(RuntimeError):
-    """Tesseract (or its Python binding) is not installed: images cannot be read on this machine."""
-
-
-class ImageUnreadable(ValueError):
-    """The bytes are not an image that can be read; the message says why."""
-
-
-def available() -> bool:
-    try:
-        import pytesseract
-    except ImportError:
-        return False
-    return shutil.which(pytesseract.pytesseract.tesseract_cmd) is not None
 
 
 def image_to_text(data: bytes, timeout: float = OCR_TIMEOUT) -> str:

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from .document import Document, decode_bytes
-from .errors import InputError
+from .document import Document
 from .evidence.certificate import expand_pem_blocks
 from .evidence.derived import add_extra_facts, non_webex_context
 from .evidence.model import Fact, FactSet
@@ -20,6 +21,9 @@ from .normalize import skeleton
 from .phrases import STOPWORDS, PhraseIndex, Prose
 from .prefilter import Prefilter
 from .similarity import EXTRA_STOPWORDS, QuestionIndex
+
+if TYPE_CHECKING:
+    from .evidence.intake import EvidencePiece
 
 REPORT_THRESHOLD = 0.5
 GATE_WEIGHT = 0.1
@@ -94,13 +98,6 @@ class Engine:
         self.questions = QuestionIndex({e.id: [e.title, e.summary, *e.questions, *e.symptoms] for e in self.kb})
 
     # ---------------------------------------------------------------- entry points
-    def diagnose_bytes(self, data: bytes) -> Report:
-        try:
-            text = decode_bytes(data)
-        except InputError as exc:
-            return Report(outcome=Outcome.UNREADABLE, diagnoses=[], message=str(exc))
-        return self.diagnose(text)
-
     def diagnose(self, text: str, extra_facts: list[Fact] | None = None) -> Report:
         """Diagnose `text`. `extra_facts` come from evidence that is not text (a certificate file, a
         packet capture): their `line` is an index into `text`, which should describe that evidence."""
@@ -132,6 +129,16 @@ class Engine:
             outcome=Outcome.MATCH if diagnoses else Outcome.NO_MATCH,
             diagnoses=diagnoses, line_count=len(doc.lines), evidence_kinds=tuple(sorted(kinds)),
         )
+
+    def diagnose_pieces(self, pieces: Sequence[EvidencePiece], name_single_file: bool = True) -> Report:
+        """One diagnosis over several pieces of evidence (a message and its files), with evidence line numbers
+        relabelled per piece (see `intake.Combined.relabel`)."""
+        from .evidence.intake import combine
+
+        combined, facts = combine(pieces)
+        if not combined.names:
+            return Report(outcome=Outcome.EMPTY, diagnoses=[], message="the input is empty")
+        return combined.relabel(self.diagnose(combined.text, extra_facts=facts), name_single_file)
 
     def _support_by_similarity(self, ctx: _Context, held: list[Diagnosis]) -> tuple[list[Diagnosis], list[Diagnosis]]:
         """Evidence plus a question: the question supports the entry, among those whose condition held, that
@@ -478,14 +485,17 @@ def _mark_ambiguity(diagnoses: list[Diagnosis], unreported: list[Diagnosis]) -> 
                 break
 
 
-_DEFAULT: Engine | None = None
+_DEFAULT: list[Engine] = []
+_DEFAULT_LOCK = threading.Lock()
 
 
 def default_engine() -> Engine:
-    global _DEFAULT
-    if _DEFAULT is None:
-        _DEFAULT = Engine()
-    return _DEFAULT
+    """One engine per process with the shipped knowledge base (diagnose is thread-safe; construction is locked,
+    so threads starting together build it once)."""
+    with _DEFAULT_LOCK:
+        if not _DEFAULT:
+            _DEFAULT.append(Engine())
+        return _DEFAULT[0]
 
 
 def diagnose(text: str) -> Report:

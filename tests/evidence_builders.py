@@ -214,3 +214,24 @@ def screenshot(lines: list[str], font: str, size: int, dark: bool, jpeg: bool, s
     out = io.BytesIO()
     img.save(out, "JPEG" if jpeg else "PNG", quality=75)
     return out.getvalue()
+
+
+def tesseract_installed() -> bool:
+    import shutil
+
+    import pytesseract
+
+    return shutil.which(pytesseract.pytesseract.tesseract_cmd) is not None
+
+
+def diagnose_file(engine, name: str, data: bytes):  # noqa: ANN001, ANN201 - test helper
+    """One file diagnosed on its own, as the CLI does: its report and the evidence shown above the diagnosis."""
+    from bot.ocr import image_to_text
+    from bot.render.evidence import evidence_markdown
+    from matchers import Outcome, Report, read_evidence
+
+    intake = read_evidence(files=[(name, data)], image_reader=image_to_text)
+    if not intake.pieces:
+        return Report(outcome=Outcome.UNREADABLE, diagnoses=[], message="; ".join(intake.errors)), []
+    report = engine.diagnose_pieces(intake.pieces, name_single_file=False)
+    return report, [md for md in map(evidence_markdown, intake.pieces) if md]

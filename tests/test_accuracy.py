@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluate import load_cases, score_cases
+from bot.cli.evaluate import load_cases, score_cases
 
 ROOT = Path(__file__).resolve().parent.parent
 SETS = {

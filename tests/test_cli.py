@@ -62,7 +62,8 @@ def test_markdown_reply_has_title_steps_and_evidence():
         (b"", "empty"),
         (b"   \n\n  \t\n", "empty"),
         (b"\x00\x01\x02binary\x00\x00" * 100, "unreadable"),
-        (gzip.compress(b"hello" * 1000), "unreadable"),
+        (gzip.compress(b"hello" * 1000), "no_match"),   # an archive is unpacked and its text read
+        (b"%PDF-1.7 binary document", "unreadable"),
         (b"caf\xe9 \xff\xfe invalid utf-8 but still text\n", "no_match"),
     ],
 )

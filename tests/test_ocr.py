@@ -8,8 +8,10 @@ import os
 import pytest
 from PIL import Image
 
-from bot import evidence_files, ocr
-from tests.evidence_builders import FONT_DIR, UNTRUSTED, screenshot
+from bot import ocr
+from matchers.evidence.archives import EvidenceError
+from matchers.evidence.intake import read_file
+from tests.evidence_builders import FONT_DIR, UNTRUSTED, diagnose_file, screenshot, tesseract_installed
 
 IN_CI = os.environ.get("CI") == "true"
 
@@ -39,7 +41,7 @@ CASES = [  # (lines, expected entry, font, size, dark theme, jpeg)
 
 @pytest.fixture(scope="module")
 def tesseract():
-    missing = [] if ocr.available() else ["tesseract-ocr"]
+    missing = [] if tesseract_installed() else ["tesseract-ocr"]
     if not (FONT_DIR / "DejaVuSans.ttf").exists():
         missing.append("fonts-dejavu-core")
     if missing:
@@ -55,16 +57,17 @@ def tesseract():
                          ids=[f"{c[1]}-{c[2]}-{c[3]}px{'-dark' if c[4] else ''}" for c in CASES])
 def test_screenshot_is_read_and_diagnosed(tesseract, engine, lines, expected, font, size, dark, jpeg):
     name = "shot.jpg" if jpeg else "shot.png"
-    report, notes = evidence_files.diagnose_file(engine, name, screenshot(lines, font, size, dark, jpeg))
+    report, notes = diagnose_file(engine, name, screenshot(lines, font, size, dark, jpeg))
     assert report.diagnoses, notes
     assert report.diagnoses[0].entry.id == expected, (notes, [d.entry.id for d in report.diagnoses])
     assert f"Text read from the image `{name}` with OCR" in notes[0]
 
 
 def test_reply_quotes_the_first_lines_read(tesseract):
-    piece = evidence_files.read_evidence("event-log.png", screenshot(UNTRUSTED, "DejaVuSans.ttf", 18, False, False))
+    shot = screenshot(UNTRUSTED, "DejaVuSans.ttf", 18, False, False)
+    piece = read_file("event-log.png", shot, image_reader=ocr.image_to_text)
     assert piece.read_from_image and piece.kind == "image"
-    from bot.render_evidence import evidence_markdown
+    from bot.render.evidence import evidence_markdown
 
     shown = evidence_markdown(piece)
     assert "Text read from the image `event-log.png`" in shown
@@ -74,24 +77,24 @@ def test_reply_quotes_the_first_lines_read(tesseract):
 
 def test_missing_tesseract_says_image_reading_is_unavailable(monkeypatch):
     monkeypatch.setattr(ocr.shutil, "which", lambda _cmd: None)
-    with pytest.raises(evidence_files.EvidenceError, match="image reading is unavailable"):
-        evidence_files.read_evidence("shot.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    with pytest.raises(EvidenceError, match="image reading is unavailable"):
+        read_file("shot.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, image_reader=ocr.image_to_text)
 
 
 def test_a_damaged_image_is_refused_clearly(tesseract):
-    with pytest.raises(evidence_files.EvidenceError, match="cannot read the image broken.png"):
-        evidence_files.read_evidence("broken.png", b"\x89PNG\r\n\x1a\n" + b"garbage" * 20)
+    with pytest.raises(EvidenceError, match="cannot read the image broken.png"):
+        read_file("broken.png", b"\x89PNG\r\n\x1a\n" + b"garbage" * 20, image_reader=ocr.image_to_text)
 
 
 def test_an_image_without_text(tesseract):
     blank = io.BytesIO()
     Image.new("RGB", (400, 200), (255, 255, 255)).save(blank, "PNG")
-    with pytest.raises(evidence_files.EvidenceError, match="no text"):
-        evidence_files.read_evidence("blank.png", blank.getvalue())
+    with pytest.raises(EvidenceError, match="no text"):
+        read_file("blank.png", blank.getvalue(), image_reader=ocr.image_to_text)
 
 
 def test_a_huge_image_is_refused_before_it_is_decoded(tesseract):
     huge = io.BytesIO()
     Image.new("1", (10_000, 5_000), 1).save(huge, "PNG")
-    with pytest.raises(evidence_files.EvidenceError, match="too large for a screenshot"):
-        evidence_files.read_evidence("huge.png", huge.getvalue())
+    with pytest.raises(EvidenceError, match="too large for a screenshot"):
+        read_file("huge.png", huge.getvalue(), image_reader=ocr.image_to_text)

@@ -1,7 +1,8 @@
 """The reply as people read it: markdown that fits a Webex message, or splits cleanly."""
 from __future__ import annotations
 
-from bot.render import WEBEX_MESSAGE_LIMIT, report_markdown, report_text, split_message
+from bot.render.markdown import WEBEX_MESSAGE_LIMIT, report_markdown, split_message
+from bot.render.text import report_text
 
 MULTI = """Inbound:
 Event="Inbound TLS Negotiation Error" Dst-port="5062" Detail="self signed certificate in certificate chain"

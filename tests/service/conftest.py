@@ -19,12 +19,13 @@ from typing import Any
 import pytest
 from werkzeug.serving import make_server
 
-from bot.config import Config
-from bot.crypto import EvidenceCipher
-from bot.service import create_app, runtime
-from bot.signature import sign
-from bot.storage import Storage
-from bot.webex import WebexClient
+from bot.chat.config import Config
+from bot.chat.crypto import EvidenceCipher
+from bot.chat.signature import sign
+from bot.chat.storage import Storage
+from bot.chat.webex import WebexClient
+from bot.web.app import create_app
+from bot.web.runtime import runtime
 from tests.fake_webex import FakeWebex
 
 logging.getLogger("werkzeug").setLevel(logging.WARNING)  # the fake API's request lines

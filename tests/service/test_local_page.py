@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Config
-from bot.service import create_app, runtime
+from bot.chat.config import Config
+from bot.web.app import create_app
+from bot.web.runtime import runtime
 from tests.service.conftest import missing, serve_app
 
 SELF_SIGNED = ('Event="Inbound TLS Negotiation Error" Service="SIP" Src-ip="203.0.113.8" Src-port="41000" '

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytesseract
 import pytest
 
-from bot import ocr
-from bot.config import Config
-from bot.render import WEBEX_MESSAGE_LIMIT
-from bot.service import create_app, runtime
+from bot.chat.config import Config
+from bot.render.markdown import WEBEX_MESSAGE_LIMIT
+from bot.web.app import create_app
+from bot.web.runtime import runtime
 from tests.evidence_builders import (
     ACK,
     FIN,
@@ -30,6 +30,7 @@ from tests.evidence_builders import (
     public_chain,
     screenshot,
     server_hello_certificate,
+    tesseract_installed,
 )
 from tests.service.conftest import missing
 
@@ -91,7 +92,7 @@ def attach(bot, people, fake, text: str, files: dict[str, bytes]) -> str:
 
 @pytest.fixture
 def tesseract():
-    if not ocr.available():
+    if not tesseract_installed():
         missing("tesseract-ocr")
     if not (FONT_DIR / "DejaVuSans.ttf").exists():
         missing("fonts-dejavu-core")

@@ -106,8 +106,8 @@ def test_damaged_capture_in_a_bundle_is_skipped_with_the_reason(bot, people, fak
     assert "Expressway-E does not trust" in reply
     only = tar_gz({"diag/cut.pcap": b"\xd4\xc3\xb2\xa1\x00"})
     bot.say(people["alice"], people["dm"], "", files=[fake.add_file("cut.tar.gz", only)])
-    assert text_replies(bot)[-1].startswith("I could not read the attachment: I found no text log or packet capture "
-                                            "I can read in `cut.tar.gz`. Skipped `diag/cut.pcap` (")
+    assert text_replies(bot)[-1].startswith("I could not read the attachment: cut.tar.gz holds no text log or packet "
+                                            "capture I can read (diag/cut.pcap: the capture header is damaged")
 
 
 def test_too_large_file_gets_a_clear_reply(make_bot, people, fake):

@@ -132,7 +132,7 @@ def test_legacy_token_variables_are_never_printed(tmp_path, fake, legacy):
     env = cli_env(fake, tmp_path, **{legacy: "LEGACY-TOKEN-VALUE-123"})
     del env["WEBEX_ACCESS_TOKEN"]
     env["PYTHONWARNINGS"] = "always"
-    code = "import bot.webex"
+    code = "import bot.chat.webex"
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=60, check=False)
     assert proc.returncode == 0, proc.stderr

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Config, ConfigError
-from bot.render import NO_MATCH_HELP
+from bot.chat.config import Config, ConfigError
+from bot.render.markdown import NO_MATCH_HELP
 from matchers import load_knowledge_base
 from tests.service.conftest import SECRET, TOKEN
 
@@ -65,7 +65,7 @@ def test_signature_with_another_secret_is_refused(bot, people, fake):
 def test_tampered_body_is_refused(bot, people, fake):
     import json
 
-    from bot.signature import sign
+    from bot.chat.signature import sign
 
     msg = fake.user_posts(people["alice"], people["dm"], SAMPLE)
     body = json.dumps(fake.webhook_payload("messages", "created", msg)).encode()
@@ -117,7 +117,7 @@ def test_duplicates_across_instances_and_restarts(make_bot, people, fake):
 
 
 def test_two_instances_on_a_shared_database_answer_once(make_bot, people, fake, storage_url, cipher):
-    from bot.storage import Storage
+    from bot.chat.storage import Storage
 
     one = make_bot(storage=Storage(storage_url, cipher))
     two = make_bot(storage=Storage(storage_url, cipher))
@@ -316,7 +316,7 @@ def test_a_retried_job_does_not_repost_parts_already_posted(bot, people, fake):
     def flaky(room_id, markdown, parent_id=None, attachments=None, text=None):
         FailSecond.count += 1
         if FailSecond.count == 2:
-            from bot.webex import TransientWebexError
+            from bot.chat.webex import TransientWebexError
             raise TransientWebexError("simulated outage", 503)
         return original(room_id, markdown, parent_id=parent_id, attachments=attachments, text=text)
 

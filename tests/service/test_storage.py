@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 
-from bot.config import ConfigError
-from bot.crypto import EvidenceCipher, cipher_for, load_or_create_key_file
-from bot.storage import NewDiagnosis, Storage
+from bot.chat.config import ConfigError
+from bot.chat.crypto import EvidenceCipher, cipher_for, load_or_create_key_file
+from bot.chat.storage import NewDiagnosis, Storage
 
 
 def new(storage_url, cipher):

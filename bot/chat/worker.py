@@ -12,12 +12,13 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
+from matchers.evidence.archives import human_size
+
 from .access import REFUSAL, AccessPolicy, is_bot_email
 from .cards import attachment
 from .config import Config
-from .files import human_size
-from .handlers import Attachment, Incoming, Outgoing, Responder
 from .mentions import strip_mention
+from .responder import Attachment, Incoming, Outgoing, Responder
 from .storage import Job, Storage
 from .webex import (
     FileTooLarge,
@@ -258,8 +259,7 @@ class Worker:
         email = ""
         if self.access.needs_email and not self.access.allows(person_id, "", room_id):
             try:
-                email = str((self.webex.call("get person", lambda: self.webex.api.people.get(person_id))
-                             .get("emails") or [""])[0])
+                email = self.webex.person_email(person_id)
             except PermanentWebexError:
                 email = ""
         if not self.access.allows(person_id, email, room_id):

@@ -19,9 +19,11 @@ class HookSpec:
     path: str
 
 
+MESSAGES_PATH = "/webhooks/messages"
+ACTIONS_PATH = "/webhooks/attachment-actions"
 HOOKS = (
-    HookSpec("hybridcall-diag messages", "messages", "created", "/webhooks/messages"),
-    HookSpec("hybridcall-diag card submissions", "attachmentActions", "created", "/webhooks/attachment-actions"),
+    HookSpec("hybridcall-diag messages", "messages", "created", MESSAGES_PATH),
+    HookSpec("hybridcall-diag card submissions", "attachmentActions", "created", ACTIONS_PATH),
 )
 
 
@@ -49,7 +51,7 @@ def register(client: WebexClient, public_url: str, secret: str) -> list[str]:
         verb = "re-activated" if was != "active" else "updated"
         report.append(f"{verb} {spec.name} -> {target} ({first['id']})")
         for hook in extra:
-            client.call("delete webhook", lambda hook=hook: client.api.webhooks.delete(hook["id"]))
+            client.delete_webhook(hook["id"])
             report.append(f"deleted duplicate {hook.get('name')} ({hook['id']})")
     return report
 

@@ -1,5 +1,5 @@
-"""Attached files: decide what they are, unpack archives safely, hand back the text members and the packet
-captures (read by `bot.evidence_files`; an Expressway diagnostic log bundle may hold one).
+"""Archives (.gz, .tar, .tar.gz/.tgz, .zip: an Expressway diagnostic log bundle, for instance) unpacked safely into
+their members, which `intake` then reads like any file (text logs, packet captures, certificates).
 
 Nothing is written to disk: archives are read in memory, so a member named `../../etc/passwd` cannot
 escape anywhere; such members are skipped anyway, with symlinks, devices and encrypted members. Limits:
@@ -14,24 +14,14 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 
-from matchers import InputError
-from matchers.document import decode_bytes
-from matchers.evidence.capture import is_capture
-
-TEXT_EXTENSIONS = (".txt", ".log", ".text", ".out")
-ARCHIVE_EXTENSIONS = (".tar.gz", ".tgz", ".tar", ".zip", ".gz")
-CAPTURE_EXTENSIONS = (".pcap", ".pcapng", ".cap")
-BINARY_EXTENSIONS = (".png", ".jpg", ".jpeg", ".gif", ".pdf", ".der", ".p12", ".pfx", ".bin", ".exe", ".so",
-                     ".docx", ".xlsx")
+EXTENSIONS = (".tar.gz", ".tgz", ".tar", ".zip", ".gz")
 GZIP_MAGIC = b"\x1f\x8b"
 ZIP_MAGIC = b"PK\x03\x04"
-SUPPORTED_HELP = ("I read `.txt` and `.log` files; certificates (`.pem`, `.crt`, `.cer`, `.der`, `.p7b`); screenshots "
-                  "(`.png`, `.jpg`); packet captures (`.pcap`, `.pcapng`); `.gz`, `.zip` and `.tar.gz` archives (an "
-                  "Expressway diagnostic log bundle, for instance, with the captures in it).")
+MAGICS = (GZIP_MAGIC, ZIP_MAGIC)
 
 
-class FileRejected(Exception):
-    """The file cannot be diagnosed; the message says why, for the person who sent it."""
+class EvidenceError(Exception):
+    """A file cannot be diagnosed; the message says why, for the person who sent it."""
 
 
 @dataclass(frozen=True)
@@ -44,23 +34,11 @@ class Limits:
 
 
 @dataclass
-class Member:
-    name: str
-    text: str
-
-
-@dataclass
-class Blob:
-    """A packet capture found in an archive, counted against the same limits as the text members."""
-    name: str
-    data: bytes = field(repr=False)
-
-
-@dataclass
 class Unpacked:
+    """The regular files of an archive (nested archives opened), and the members skipped, with why."""
+
     name: str
-    members: list[Member] = field(default_factory=list)
-    captures: list[Blob] = field(default_factory=list)
+    files: list[tuple[str, bytes]] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)   # (member name, why)
 
 
@@ -74,18 +52,19 @@ def human_size(n: int) -> str:
     return f"{n / 1024:.0f} KB" if n >= 1024 else f"{n} bytes"
 
 
-def kind_of(name: str, head: bytes) -> str:
-    """'text', 'gzip', 'tar', 'zip' or 'unsupported', from the name and the first bytes."""
+def archive_kind(name: str, head: bytes) -> str | None:
+    """'gzip', 'zip' or 'tar' from the first bytes; 'unsupported' when the name says archive but the bytes do not;
+    None for anything else."""
     lower = name.lower()
-    if lower.endswith((".tar.gz", ".tgz", ".gz")) or head.startswith(GZIP_MAGIC):
-        return "gzip" if head.startswith(GZIP_MAGIC) else "unsupported"
-    if lower.endswith(".zip") or head.startswith(ZIP_MAGIC):
-        return "zip" if head.startswith(ZIP_MAGIC) else "unsupported"
-    if lower.endswith(".tar") or _is_tar(head):
+    if head.startswith(GZIP_MAGIC):
+        return "gzip"
+    if head.startswith(ZIP_MAGIC):
+        return "zip"
+    if _is_tar(head):
         return "tar"
-    if lower.endswith(TEXT_EXTENSIONS):
-        return "text"
-    return "unsupported"
+    if lower.endswith(EXTENSIONS):
+        return "tar" if lower.endswith(".tar") else "unsupported"
+    return None
 
 
 def _is_tar(head: bytes) -> bool:
@@ -101,13 +80,13 @@ class _Budget:
     def take_bytes(self, n: int) -> None:
         self.bytes_left -= n
         if self.bytes_left < 0:
-            raise FileRejected(f"the archive unpacks to more than {human_size(self.limits.max_unpacked_bytes)}; "
+            raise EvidenceError(f"the archive unpacks to more than {human_size(self.limits.max_unpacked_bytes)}; "
                                "send the log files of the failed call only")
 
     def take_member(self) -> None:
         self.members_left -= 1
         if self.members_left < 0:
-            raise FileRejected(f"the archive holds more than {self.limits.max_members} files; "
+            raise EvidenceError(f"the archive holds more than {self.limits.max_members} files; "
                                "send the diagnostic log bundle or the log files themselves")
 
 
@@ -118,7 +97,7 @@ def gunzip(data: bytes, budget: _Budget) -> bytes:
     while rest:
         if not rest.startswith(GZIP_MAGIC):
             if rest.strip(b"\x00"):
-                raise FileRejected("the .gz file has trailing data that is not gzip")
+                raise EvidenceError("the .gz file has trailing data that is not gzip")
             break
         d = zlib.decompressobj(16 + zlib.MAX_WBITS)
         pending = rest
@@ -126,15 +105,15 @@ def gunzip(data: bytes, budget: _Budget) -> bytes:
             try:
                 chunk = d.decompress(pending, min(budget.bytes_left + 1, 1024 * 1024))
             except zlib.error as exc:
-                raise FileRejected(f"the .gz file is damaged ({exc})") from None
+                raise EvidenceError(f"the .gz file is damaged ({exc})") from None
             budget.take_bytes(len(chunk))
             out += chunk
             pending = d.unconsumed_tail
             if not chunk and not pending:
-                raise FileRejected("the .gz file is truncated")
+                raise EvidenceError("the .gz file is truncated")
         rest = d.unused_data
     if len(out) > budget.limits.max_ratio * max(len(data), 1) and len(out) > 1024 * 1024:
-        raise FileRejected("the .gz file expands more than any log does (a decompression bomb?); not unpacked")
+        raise EvidenceError("the .gz file expands more than any log does (a decompression bomb?); not unpacked")
     return bytes(out)
 
 
@@ -149,36 +128,22 @@ def _safe_name(name: str) -> str | None:
 
 
 def check_size(name: str, data: bytes, limits: Limits) -> None:
-    """FileRejected when an attached file is over the per-file limit."""
+    """EvidenceError when an attached file is over the per-file limit."""
     if len(data) > limits.max_file_bytes:
-        raise FileRejected(f"{name} is {human_size(len(data))}; the limit is {human_size(limits.max_file_bytes)}")
+        raise EvidenceError(f"{name} is {human_size(len(data))}; the limit is {human_size(limits.max_file_bytes)}")
 
 
 def _add_blob(out: Unpacked, name: str, data: bytes, budget: _Budget, depth: int) -> None:
-    lower = name.lower()
-    if lower.endswith(CAPTURE_EXTENSIONS) or is_capture(data[:4]):
-        out.captures.append(Blob(name, data))
-        return
-    if lower.endswith(BINARY_EXTENSIONS):
-        out.skipped.append((name, "not a text log"))
-        return
-    kind = kind_of(name, data[:512])
+    kind = archive_kind(name, data[:512])
     if kind in {"gzip", "zip", "tar"}:
         if depth >= budget.limits.max_depth:
             out.skipped.append((name, "archive nested too deep"))
             return
         inner = _unpack_archive(name, data, kind, budget, depth + 1)
-        out.members.extend(inner.members)
-        out.captures.extend(inner.captures)
+        out.files.extend(inner.files)
         out.skipped.extend(inner.skipped)
         return
-    try:
-        text = decode_bytes(data)
-    except InputError as exc:
-        out.skipped.append((name, str(exc).split(";")[0]))
-        return
-    if text.strip():
-        out.members.append(Member(name, text))
+    out.files.append((name, data))
 
 
 def _unpack_archive(name: str, data: bytes, kind: str, budget: _Budget, depth: int) -> Unpacked:
@@ -219,7 +184,7 @@ def _unpack_tar(name: str, data: bytes, budget: _Budget, depth: int, out: Unpack
                 budget.take_bytes(len(blob))
                 _add_blob(out, safe, blob, budget, depth)
     except tarfile.TarError as exc:
-        raise FileRejected(f"{name} is not a readable tar archive ({exc})") from None
+        raise EvidenceError(f"{name} is not a readable tar archive ({exc})") from None
     return out
 
 
@@ -227,7 +192,7 @@ def _unpack_zip(name: str, data: bytes, budget: _Budget, depth: int, out: Unpack
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError) as exc:
-        raise FileRejected(f"{name} is not a readable zip archive ({exc})") from None
+        raise EvidenceError(f"{name} is not a readable zip archive ({exc})") from None
     with zf:
         for info in zf.infolist():
             budget.take_member()
@@ -241,7 +206,7 @@ def _unpack_zip(name: str, data: bytes, budget: _Budget, depth: int, out: Unpack
                 out.skipped.append((safe, "encrypted"))
                 continue
             if info.file_size > budget.limits.max_ratio * max(info.compress_size, 1) and info.file_size > 1024 * 1024:
-                raise FileRejected("the zip file expands more than any log does (a decompression bomb?); "
+                raise EvidenceError("the zip file expands more than any log does (a decompression bomb?); "
                                    "not unpacked")
             if info.file_size > budget.bytes_left:
                 budget.take_bytes(info.file_size)
@@ -256,25 +221,6 @@ def _unpack_zip(name: str, data: bytes, budget: _Budget, depth: int, out: Unpack
     return out
 
 
-def unpack(name: str, data: bytes, limits: Limits | None = None) -> Unpacked:
-    """The text (and packet captures) inside an attached file, or FileRejected saying, for the sender, why there
-    is none."""
-    limits = limits or Limits()
-    name = posixpath.basename(name.replace("\\", "/")) or "attachment"
-    check_size(name, data, limits)
-    kind = kind_of(name, data[:512])
-    if kind == "unsupported":
-        raise FileRejected(f"I cannot read {name}: {SUPPORTED_HELP}")
-    budget = _Budget(limits)
-    if kind == "text":
-        out = Unpacked(name)
-        try:
-            out.members.append(Member(name, decode_bytes(data)))
-        except InputError as exc:
-            raise FileRejected(f"I cannot read {name}: {exc}") from None
-        return out
-    out = _unpack_archive(name, data, kind, budget, 1)
-    if not out.members and not out.captures:
-        why = "; ".join(f"{n}: {r}" for n, r in out.skipped[:5])
-        raise FileRejected(f"{name} holds no text log or packet capture I can read" + (f" ({why})" if why else ""))
-    return out
+def unpack(name: str, data: bytes, kind: str, limits: Limits) -> Unpacked:
+    """The regular files inside an archive of `kind` (gzip, zip or tar), within the limits, or EvidenceError."""
+    return _unpack_archive(name, data, kind, _Budget(limits), 1)

@@ -11,40 +11,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from matchers import Engine, Outcome, Report
+from matchers import Engine, Intake, Limits, Outcome, Report, read_evidence
+from matchers.evidence.intake import MESSAGE, SUPPORTED_HELP, ArchiveRead
 
-from . import cards, render
+from ..ocr import image_to_text
+from ..render import markdown as render
+from ..render.evidence import evidence_markdown
+from . import cards
 from .cases import Linker, find_bugs, find_cases
-from .commands import Command, parse
+from .commands import Command, help_text, parse
 from .config import Config
-from .evidence_files import EvidenceError, EvidencePiece, diagnose_pieces, from_text, is_evidence_file, read_evidence
-from .files import SUPPORTED_HELP, FileRejected, Limits, check_size, unpack
-from .files import kind_of as archive_kind
-from .render_evidence import evidence_markdown
-from .sources import MESSAGE
 from .storage import NewDiagnosis, Storage
 
 log = logging.getLogger(__name__)
 
 MAX_KEPT_EVIDENCE = 2 * 1024 * 1024  # characters of evidence kept (encrypted) for case history
-
-HELP = """### Hybrid Call Service Connect diagnosis
-Paste what you have from the failing deployment, or attach it, and I answer in this thread with the documented \
-diagnosis, the evidence I matched and the resolution steps:
-- Expressway-C/E diagnostic logs, SIP messages, `xConfiguration` output, Unified CM SDL traces;
-- Wireshark or tcpdump lines, Control Hub test output, `netstat`/`nslookup`/`dig` output, OCR'd screenshot text;
-- certificates (PEM pasted or attached), screenshots (read with OCR) and packet captures on port 5062/5061;
-- files: {files}
-- or a question in words, such as "why 603 decline".
-
-Commands (the whole message):
-- `help`: this text
-- `topics`: every problem and how-to I know
-- `explain <id>` or `explain <SIP code>`: one entry in full, or the problems a SIP response code appears in
-- `case <number>`: what has been diagnosed for a TAC case
-
-Mention a TAC case number (`SR 694123456`) in a message, or earlier in its thread, and I record the diagnosis \
-in that case's history. Evidence kept for case history is encrypted at rest."""
 
 EMPTY_PROMPT = ("Paste the evidence (logs, `xConfiguration`, SIP messages) or attach the diagnostic log bundle, "
                 "or ask a question such as \"why 603 decline\". Type `help` for more.")
@@ -54,18 +35,25 @@ def _code(name: str) -> str:
     return "`" + name.replace("`", "'") + "`"
 
 
+def _archive_note(seen: ArchiveRead) -> str:
+    """What was read from an archive and what was skipped, when that is more than its one file."""
+    if len(seen.read) <= 1 and not seen.skipped:
+        return ""
+    read = ", ".join(_code(name) for name in seen.read[:8])
+    more = f" and {len(seen.read) - 8} more" if len(seen.read) > 8 else ""
+    what = f"{seen.texts} text file(s)" + (f" and {seen.captures} packet capture(s)" if seen.captures else "")
+    note = f"Read {what} from {_code(seen.name)}: {read}{more}."
+    if seen.skipped:
+        listed = "; ".join(f"{_code(n)} ({why})" for n, why in seen.skipped[:5])
+        extra = f" and {len(seen.skipped) - 5} more" if len(seen.skipped) > 5 else ""
+        note += f" Skipped {listed}{extra}."
+    return note
+
+
 @dataclass
 class Attachment:
     name: str
     data: bytes = field(repr=False)
-
-
-def _is_evidence(att: Attachment) -> bool:
-    """A certificate, screenshot or packet capture (read by bot.evidence_files), not a log or an archive (read by
-    bot.files): an archive is recognised first, so a tar whose first bytes look like DER is still unpacked."""
-    if archive_kind(att.name, att.data[:512]) in {"gzip", "zip", "tar"}:
-        return False
-    return is_evidence_file(att.name, att.data)
 
 
 @dataclass
@@ -109,12 +97,15 @@ class Responder:
 
     # ------------------------------------------------------------ commands
     def command(self, command: Command, incoming: Incoming) -> str:
-        if command.name == "help":
-            return HELP.format(files=SUPPORTED_HELP[len("I read "):].rstrip("."))
-        if command.name == "topics":
-            return self.topics()
-        if command.name == "explain":
-            return self.explain(command.arg)
+        handlers: dict[str, Callable[[Command, Incoming], str]] = {
+            "help": lambda c, i: help_text(SUPPORTED_HELP[len("I read "):].rstrip(".")),
+            "topics": lambda c, i: self.topics(),
+            "explain": lambda c, i: self.explain(c.arg),
+            "case": self.case,
+        }
+        return handlers[command.name](command, incoming)
+
+    def case(self, command: Command, incoming: Incoming) -> str:
         if command.arg == "invalid":
             return ("TAC case numbers have nine digits, for example `case 694123456`. I record a diagnosis against "
                     "a case when its number appears in the message or earlier in the thread.")
@@ -131,20 +122,8 @@ class Responder:
         return "\n".join(out)
 
     def explain(self, topic: str) -> str:
-        kb = self.engine.kb
-        entry = kb.get(topic)
-        if entry is None:
-            entry = kb.get(topic.lower())
-        if entry is not None:
-            return render.entry_markdown(entry)
-        if topic.isdigit():
-            code = int(topic)
-            related = [e for e in kb if code in (e.related.get("sip") or [])]
-            if related:
-                return "\n".join([f"SIP {code} appears in these documented problems:", ""]
-                                 + [f"- `{e.id}`: {e.title}" for e in related])
-            return f"SIP {code} is not part of any documented problem."
-        return f"I have no topic `{topic.replace('`', '')}`. Type `topics` for the list."
+        text, _ = render.explain_markdown(self.engine.kb, topic)
+        return text
 
     def case_history(self, case: str, incoming: Incoming) -> str:
         records = self.storage.case_history(case)
@@ -165,21 +144,14 @@ class Responder:
 
     # ------------------------------------------------------------ diagnosis
     def diagnose(self, incoming: Incoming, existing_diagnosis_id: str | None = None) -> Outgoing:
-        notes: list[str] = list(incoming.attachment_errors)
-        pieces = [from_text(MESSAGE, incoming.text)] if incoming.text.strip() else []
-        for att in incoming.attachments:
-            if _is_evidence(att):
-                try:
-                    check_size(att.name, att.data, self.limits)
-                    pieces.append(read_evidence(att.name, att.data))
-                except (FileRejected, EvidenceError) as exc:
-                    notes.append(str(exc))
-                continue
-            pieces.extend(self._unpack(att, notes))
+        intake = read_evidence(incoming.text, [(a.name, a.data) for a in incoming.attachments], limits=self.limits,
+                               image_reader=image_to_text)
+        notes = [*incoming.attachment_errors, *intake.errors, *filter(None, map(_archive_note, intake.archives))]
+        pieces = intake.pieces
         if not pieces:
             body = EMPTY_PROMPT if not notes else "I could not read the attachment: " + " ".join(notes)
             return Outgoing(parts=render.split_message(body))
-        report = diagnose_pieces(self.engine, pieces)
+        report = self.engine.diagnose_pieces(pieces)
 
         cases = find_cases(incoming.text)
         bugs = find_bugs(incoming.text)
@@ -187,7 +159,7 @@ class Responder:
         all_cases = list(dict.fromkeys([*cases, *thread_cases]))
         diagnosis_id = existing_diagnosis_id
         if diagnosis_id is None and report.outcome in (Outcome.MATCH, Outcome.NO_MATCH):
-            diagnosis_id = self._record(incoming, report, [(p.name, p.text) for p in pieces], all_cases)
+            diagnosis_id = self._record(incoming, report, intake, all_cases)
         if cases:
             self.storage.add_thread_cases(incoming.room_id, incoming.thread_id, cases)
 
@@ -203,46 +175,14 @@ class Responder:
             out.card_fallback = cards.card_fallback(report.diagnoses[0])
         return out
 
-    def _unpack(self, att: Attachment, notes: list[str]) -> list[EvidencePiece]:
-        """A text file or an archive: its text members, and the packet captures found in it."""
-        try:
-            unpacked = unpack(att.name, att.data, self.limits)
-        except FileRejected as exc:
-            notes.append(str(exc))
-            return []
-        pieces = [from_text(m.name, m.text) for m in unpacked.members]
-        skipped = list(unpacked.skipped)
-        captures = 0
-        for blob in unpacked.captures:
-            try:
-                piece = read_evidence(blob.name, blob.data)
-            except EvidenceError as exc:
-                skipped.append((blob.name, str(exc).split(": ", 1)[-1]))
-                continue
-            piece.name = blob.name            # its path in the archive, as for the text files
-            pieces.append(piece)
-            captures += 1
-        if len(pieces) > 1 or skipped:
-            read = ", ".join(_code(p.name) for p in pieces[:8])
-            more = f" and {len(pieces) - 8} more" if len(pieces) > 8 else ""
-            what = f"{len(unpacked.members)} text file(s)" + (f" and {captures} packet capture(s)" if captures else "")
-            note = f"Read {what} from {_code(att.name)}: {read}{more}." if pieces else \
-                f"I found no text log or packet capture I can read in {_code(att.name)}."
-            if skipped:
-                listed = "; ".join(f"{_code(n)} ({why})" for n, why in skipped[:5])
-                extra = f" and {len(skipped) - 5} more" if len(skipped) > 5 else ""
-                note += f" Skipped {listed}{extra}."
-            notes.append(note)
-        return pieces
-
     def _thread_cases(self, incoming: Incoming) -> list[str]:
         found = find_cases(incoming.thread_text) if incoming.thread_text else []
         if incoming.thread_id and incoming.thread_id != incoming.message_id:
             found += self.storage.thread_cases(incoming.room_id, incoming.thread_id)
         return list(dict.fromkeys(found))
 
-    def _record(self, incoming: Incoming, report: Report, pieces: Sequence[tuple[str, str]],
-                cases: Sequence[str]) -> str:
+    def _record(self, incoming: Incoming, report: Report, intake: Intake, cases: Sequence[str]) -> str:
+        pieces = [(p.name, p.text) for p in intake.pieces]
         results = [{"id": d.entry.id, "title": d.entry.title, "confidence": round(d.confidence, 4)}
                    for d in report.diagnoses]
         files = [name for name, _ in pieces if name != MESSAGE]

@@ -1,4 +1,4 @@
-"""Files that are not text logs, through the entry point the CLI and the service use, and through the CLI."""
+"""Files through the one intake the CLI, the Webex bot and the local page use, and through the CLI."""
 from __future__ import annotations
 
 import json
@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bot import evidence_files, ocr
-from bot.evidence_files import EvidenceError, diagnose_pieces, from_text, kind_of, read_evidence
-from bot.render_evidence import evidence_markdown, evidence_text
+from bot.ocr import image_to_text
+from bot.render.evidence import evidence_markdown, evidence_text
+from matchers.evidence.archives import EvidenceError
+from matchers.evidence.intake import from_text, read_file, sniff
 from tests.evidence_builders import (
     ACK,
     FIN,
@@ -19,10 +20,12 @@ from tests.evidence_builders import (
     Conversation,
     alert,
     client_hello,
+    diagnose_file,
     factory_certificate,
     public_chain,
     screenshot,
     server_hello_certificate,
+    tesseract_installed,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,20 +51,22 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[bytes]:
 
 def test_files_are_routed_by_content_then_name():
     _, _, leaf = public_chain()
-    assert kind_of("x.bin", leaf_only_capture()) == "capture"
-    assert kind_of("x", b"\x89PNG\r\n\x1a\n....") == "image"
-    assert kind_of("screen.JPG", b"\xff\xd8\xff\xe0....") == "image"
-    assert kind_of("expe.cer", leaf.der) == "certificate"
-    assert kind_of("noname", leaf.der) == "certificate"
-    assert kind_of("expe.crt", leaf.pem.encode()) == "certificate"
-    assert kind_of("paste.txt", b"hello") == "text"
-    assert evidence_files.is_evidence_file("c.pcapng", b"\x0a\x0d\x0d\x0a") is True
-    assert evidence_files.is_evidence_file("a.log", b"Detail=x") is False
+    assert sniff("x.bin", leaf_only_capture()) == "capture"
+    assert sniff("x", b"\x89PNG\r\n\x1a\n....") == "image"
+    assert sniff("screen.JPG", b"\xff\xd8\xff\xe0....") == "image"
+    assert sniff("expe.cer", leaf.der) == "certificate"
+    assert sniff("noname", leaf.der) == "certificate"
+    assert sniff("expe.crt", leaf.pem.encode()) == "certificate"
+    assert sniff("paste.txt", b"hello") == "text"
+    assert sniff("notes", b"Detail=x") == "text"
+    assert sniff("c.pcapng", b"\x0a\x0d\x0d\x0a") == "capture"
+    assert sniff("bundle.tgz", b"\x1f\x8b\x08") == "archive"
+    assert sniff("logs.tar.gz", b"not gzip at all") == "unsupported"
 
 
 def test_der_certificate_file_gets_checks_and_diagnosis(engine):
     _, leaf = factory_certificate()
-    report, notes = evidence_files.diagnose_file(engine, "expe.der", leaf.der)
+    report, notes = diagnose_file(engine, "expe.der", leaf.der)
     assert report.diagnoses[0].entry.id == "tls-expe-default-selfsigned-cert"
     assert "**Certificate checks** (`expe.der`, 1 certificate(s))" in notes[0]
     assert "❌ issuer: Expressway factory certificate" in notes[0]
@@ -69,8 +74,8 @@ def test_der_certificate_file_gets_checks_and_diagnosis(engine):
 
 def test_message_with_log_line_and_attached_capture_gives_one_answer(engine):
     pieces = [from_text("message", f"inbound calls fail\n{CERT_UNKNOWN_LOG}"),
-              read_evidence("expe-5062.pcap", leaf_only_capture())]
-    report = diagnose_pieces(engine, pieces)
+              read_file("expe-5062.pcap", leaf_only_capture())]
+    report = engine.diagnose_pieces(pieces)
     top = report.diagnoses[0]
     assert top.entry.id == "tls-expe-incomplete-cert-chain"
     leaf = next(e for e in top.evidence if e.signal == "leaf_only")
@@ -80,7 +85,7 @@ def test_message_with_log_line_and_attached_capture_gives_one_answer(engine):
 
 
 def test_capture_summary_renders_for_the_reply_and_the_terminal():
-    piece = read_evidence("c.pcap", leaf_only_capture())
+    piece = read_file("c.pcap", leaf_only_capture())
     shown = evidence_markdown(piece)
     assert shown.startswith("**Packet capture** `c.pcap`: ")
     assert "Alert (Level: Fatal, Description: Certificate Unknown)" in shown
@@ -90,10 +95,10 @@ def test_capture_summary_renders_for_the_reply_and_the_terminal():
 
 def test_unreadable_evidence_says_why(engine):
     with pytest.raises(EvidenceError, match="cannot read the capture"):
-        read_evidence("x.pcap", b"\xd4\xc3\xb2\xa1\x00")
+        read_file("x.pcap", b"\xd4\xc3\xb2\xa1\x00")
     with pytest.raises(EvidenceError, match="cannot read the certificate"):
-        read_evidence("x.pem", b"-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n")
-    report, notes = evidence_files.diagnose_file(engine, "x.der", b"\x30\x03\x02\x01\x00")
+        read_file("x.pem", b"-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n")
+    report, notes = diagnose_file(engine, "x.der", b"\x30\x03\x02\x01\x00")
     assert report.outcome == "unreadable" and "certificate" in report.message and notes == []
 
 
@@ -116,7 +121,7 @@ def test_cli_answers_certificate_screenshot_and_capture_with_the_jsonl_contract(
     assert any(c["name"] == "chain" and c["passed"] is False for c in rows[0]["checks"])
     assert rows[2]["evidence_type"] == "capture" and rows[2]["capture"]["streams"] == 1
     assert rows[2]["matches"][0]["id"] == "tls-expe-incomplete-cert-chain"
-    if ocr.available():
+    if tesseract_installed():
         assert rows[1]["read_from_image"] is True
         assert rows[1]["matches"][0]["id"] == "tls-expe-untrusted-webex-ca"
     else:
@@ -131,3 +136,36 @@ def test_cli_markdown_shows_checks_above_the_diagnosis(tmp_path):
     assert out.index("**Certificate checks**") < out.index("### Diagnosis: Expressway-E still presents")
     text = run_cli("diagnose", str(cert)).stdout.decode()
     assert "FAIL issuer: Expressway factory certificate" in text
+
+
+def test_cli_reads_a_diagnostic_bundle_like_the_bot(tmp_path):
+    import io
+    import tarfile
+
+    log = ('2024-05-02T10:18:40.101+00:00 expe tvcs: Event="Inbound TLS Negotiation Error" Service="SIP" '
+           'Src-ip="203.0.113.45" Dst-port="5062" Detail="self signed certificate in certificate chain" Protocol="TLS"')
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+        for name, data in (("diagnostic_log/loggingsnapshot_expe.txt", log.encode()),
+                           ("diagnostic_log/expe-5062.pcap", leaf_only_capture())):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    bundle = tmp_path / "diagnostic_log_expe.tar.gz"
+    bundle.write_bytes(buffer.getvalue())
+    proc = run_cli("diagnose", "--format", "jsonl", str(bundle))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    row = json.loads(proc.stdout)
+    assert row["outcome"] == "match"
+    assert row["evidence_type"] == "archive" and len(row["members"]) == 2
+    ids = [m["id"] for m in row["matches"]]
+    assert "tls-expe-untrusted-webex-ca" in ids
+    quotes = [e["quote"] for m in row["matches"] for e in m["evidence"]]
+    assert any(q.startswith("diagnostic_log/loggingsnapshot_expe.txt · ") for q in quotes)
+
+
+def test_an_image_without_an_ocr_reader_is_refused_politely():
+    with pytest.raises(EvidenceError, match="image reading is not available"):
+        read_file("shot.png", b"\x89PNG\r\n\x1a\n....")
+    assert read_file("shot.png", b"\x89PNG\r\n\x1a\n....", image_reader=lambda data: "Detail=x").read_from_image
+    assert image_to_text is not None

@@ -7,8 +7,9 @@ import sys
 
 from werkzeug.serving import make_server
 
-from .config import Config, ConfigError
-from .service import create_app, runtime
+from ..chat.config import Config, ConfigError
+from .app import create_app
+from .runtime import runtime
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
-"""Turn engine reports into what people read: markdown for Webex, plain text for terminals."""
+"""Engine reports and knowledge-base entries as Webex markdown, split into messages Webex accepts."""
 from __future__ import annotations
 
-from matchers import Diagnosis, Entry, Evidence, Outcome, Report
+from matchers import Diagnosis, Entry, Evidence, KnowledgeBase, Outcome, Report
 
 WEBEX_MESSAGE_LIMIT = 7439  # bytes of markdown Webex accepts in one message
 
@@ -132,28 +132,6 @@ def _blocks(markdown: str, limit: int) -> list[str]:
     return blocks
 
 
-def report_text(report: Report) -> str:
-    if report.outcome in (Outcome.EMPTY, Outcome.UNREADABLE):
-        return f"not diagnosed: {report.message}"
-    if not report.diagnoses:
-        return "no documented problem found\n\n" + NO_MATCH_HELP.replace("**", "").replace("`", "")
-    out = []
-    for i, d in enumerate(report.diagnoses, 1):
-        e = d.entry
-        out.append(f"[{i}] {e.title}  ({e.id}, confidence {_pct(d.confidence)})")
-        out.append(f"    {e.summary}")
-        for ev in distinct_evidence(d)[:6]:
-            where = f"line {ev.line}" if ev.line else "message"
-            out.append(f"    evidence ({ev.signal}, {where}): {ev.quote}")
-        for n, step in enumerate(e.steps, 1):
-            flag = " [inferred]" if step.inferred else ""
-            out.append(f"    {n}. {step.text.replace('**', '')}{flag}")
-        for other, by in d.ambiguous_with:
-            out.append(f"    cannot tell apart from {other}: {by}")
-        out.append("")
-    return "\n".join(out).rstrip()
-
-
 def entry_markdown(entry: Entry) -> str:
     """The full entry, for `explain`."""
     out = [f"### {entry.title}", f"`{entry.id}` · {entry.kind} · section {entry.section}", "", entry.summary]
@@ -168,3 +146,20 @@ def entry_markdown(entry: Entry) -> str:
     if refs:
         out += ["", f"References: {refs}"]
     return "\n".join(out)
+
+
+def explain_markdown(kb: KnowledgeBase, topic: str) -> tuple[str, bool]:
+    """`explain <id>` (the entry in full) or `explain <SIP code>` (the problems it appears in); the bool says
+    whether the topic was found."""
+    topic = topic.strip()
+    entry = kb.get(topic) or kb.get(topic.lower())
+    if entry is not None:
+        return entry_markdown(entry), True
+    if topic.isdigit():
+        code = int(topic)
+        related = [e for e in kb if code in e.related.get("sip", ())]
+        if related:
+            return "\n".join([f"SIP {code} appears in these documented problems:", ""]
+                             + [f"- `{e.id}`: {e.title}" for e in related]), True
+        return f"SIP {code} is not part of any documented problem.", False
+    return f"I have no topic `{topic.replace('`', '')}`. Type `topics` for the list.", False

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from matchers import EvidencePiece
+from matchers.evidence.capture.summary import LIST_HEADER
 from matchers.evidence.certificate.checks import Check
-
-from .evidence_files import EvidencePiece
 
 IMAGE_QUOTE_LINES = 15
 CAPTURE_LIST_LINES = 20
@@ -53,8 +53,7 @@ def capture_markdown(piece: EvidencePiece) -> str:
     out = [f"**Packet capture** `{piece.name}`: {summary.packets} packets ({summary.format}, {summary.link}), "
            f"{len(streams)} TCP stream(s) on ports 5062/5061."]
     out.extend(f"- {_cut(line, 400)}" for line in summary.lines if line.startswith(("Stream ", "Capture note:")))
-    listing = summary.lines[summary.lines.index("No.  Time  Source  Destination  Protocol  Length  Info"):] \
-        if streams else []
+    listing = summary.lines[summary.lines.index(LIST_HEADER):] if streams else []
     if listing:
         more = len(listing) - 1 - CAPTURE_LIST_LINES
         out += ["", _code_block(listing[: CAPTURE_LIST_LINES + 1])]

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 import requests
 
-from .files import human_size
+from matchers.evidence.archives import human_size
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,6 @@ from webexpythonsdk.exceptions import ApiError, RateLimitError  # noqa: E402
 from webexpythonsdk.models.dictionary import dict_data_factory  # noqa: E402
 
 T = TypeVar("T")
-CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 
 
 class WebexError(Exception):
@@ -181,6 +180,11 @@ class WebexClient:
                                             text=text, attachments=attachments)
         return str(self.call("post message", post)["id"])
 
+    def person_email(self, person_id: str) -> str:
+        """The first email address of a person ("" when the person has none)."""
+        person = self.call("get person", lambda: self.api.people.get(person_id))
+        return str((person.get("emails") or [""])[0])
+
     def get_attachment_action(self, action_id: str) -> dict[str, Any]:
         return dict(self.call("get attachment action", lambda: self.api.attachment_actions.get(action_id)))
 
@@ -200,6 +204,9 @@ class WebexClient:
     def update_webhook(self, webhook_id: str, name: str, target_url: str, secret: str) -> dict[str, Any]:
         return dict(self.call("update webhook", lambda: self.api.webhooks.update(
             webhook_id, name=name, targetUrl=target_url, secret=secret, status="active")))
+
+    def delete_webhook(self, webhook_id: str) -> None:
+        self.call("delete webhook", lambda: self.api.webhooks.delete(webhook_id))
 
     # ------------------------------------------------------------ files
     def is_api_url(self, url: str) -> bool:

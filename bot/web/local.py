@@ -9,18 +9,19 @@ from typing import Any
 from flask import Blueprint, current_app, render_template, request
 from markupsafe import Markup
 
-from .evidence_files import CAPTURE_EXTENSIONS, CERT_EXTENSIONS, IMAGE_EXTENSIONS
-from .files import ARCHIVE_EXTENSIONS, TEXT_EXTENSIONS, human_size
-from .handlers import Attachment, Incoming, Outgoing
-from .mdhtml import to_html
+from matchers.evidence.archives import human_size
+from matchers.evidence.intake import ACCEPT as ACCEPTED_EXTENSIONS
+
+from ..chat.responder import Attachment, Incoming, Outgoing
+from ..render.html import to_html
+from .runtime import Runtime, runtime
 
 blueprint = Blueprint("local", __name__, template_folder="templates")
 
 LOCAL_ROOM = "local"
 LOCAL_PERSON = "local-user"
 # the file picker offers what the bot reads: logs, bundles, certificates, screenshots, packet captures
-ACCEPT = ",".join(dict.fromkeys((*TEXT_EXTENSIONS, *ARCHIVE_EXTENSIONS, *CERT_EXTENSIONS, *IMAGE_EXTENSIONS,
-                                 *CAPTURE_EXTENSIONS)))
+ACCEPT = ",".join(dict.fromkeys(ACCEPTED_EXTENSIONS))
 
 
 @dataclass
@@ -47,9 +48,7 @@ def _accept() -> dict[str, str]:
     return {"accept": ACCEPT}
 
 
-def _runtime() -> Any:
-    from .service import runtime
-
+def _runtime() -> Runtime:
     return runtime(current_app)
 
 

@@ -5,10 +5,10 @@ from typing import Any
 
 from matchers import Diagnosis
 
-from .webex import CARD_CONTENT_TYPE
-
 CARD_VERSION = "1.3"
 FEEDBACK_KIND = "diagnosis-feedback"
+
+CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"   # cards are plain data: no SDK needed here
 
 
 def feedback_card(diagnosis: Diagnosis, diagnosis_id: str) -> dict[str, Any]:

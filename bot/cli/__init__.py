@@ -1,0 +1,4 @@
+"""The command line: `python -m bot <command>`."""
+from .main import main
+
+__all__ = ["main"]

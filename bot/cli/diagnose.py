@@ -1,0 +1,89 @@
+"""`python -m bot diagnose`: files or standard input in, a report per input out (text, markdown, json, jsonl).
+
+Each input goes through the same intake as a Webex attachment: a log, a certificate, a screenshot, a packet
+capture, or an archive (a diagnostic log bundle, `.gz`, `.zip`, `.tar.gz`), within the same limits.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from matchers import Engine, EvidencePiece, Intake, Limits, Outcome, Report, load_knowledge_base, read_evidence
+
+from ..ocr import image_to_text
+from ..render import markdown, text
+from ..render.evidence import evidence_json, evidence_markdown, evidence_text
+
+MAX_READ_BYTES = 100 * 1024 * 1024 + 1
+CLI_LIMITS = Limits(max_file_bytes=MAX_READ_BYTES - 1)
+
+
+def _read_source(source: str) -> bytes:
+    if source == "-":
+        return sys.stdin.buffer.read(MAX_READ_BYTES)
+    with open(source, "rb") as fh:
+        return fh.read(MAX_READ_BYTES)
+
+
+def report_for(engine: Engine, source: str) -> tuple[Report, Intake]:
+    """The report on one input, and what was read from it."""
+    try:
+        data = _read_source(source)
+    except OSError as exc:
+        report = Report(outcome=Outcome.UNREADABLE, diagnoses=[], message=f"cannot read {source}: {exc.strerror}")
+        return report, Intake()
+    # standard input is a paste; a file keeps its name, which tells a .pcap or .pem from text
+    intake = read_evidence(files=[("paste" if source == "-" else source, data)], limits=CLI_LIMITS,
+                           image_reader=image_to_text)
+    if not intake.pieces:
+        message = "; ".join(intake.errors) or "the input is empty"
+        outcome = Outcome.EMPTY if not data.strip() else Outcome.UNREADABLE
+        return Report(outcome=outcome, diagnoses=[], message=message), intake
+    return engine.diagnose_pieces(intake.pieces, name_single_file=False), intake
+
+
+def _shown(intake: Intake) -> list[EvidencePiece]:
+    return [p for p in intake.pieces if p.kind != "text" or p.notes]
+
+
+def jsonl_record(source: str, report: Report, intake: Intake) -> dict[str, Any]:
+    body = report.as_dict()
+    record: dict[str, Any] = {"source": source, "matches": body["matches"], "outcome": body["outcome"],
+                              "message": body["message"], "evidence_kinds": body["evidence_kinds"]}
+    if len(intake.pieces) == 1:
+        record.update(evidence_json(intake.pieces[0]))
+    elif intake.pieces:
+        record["evidence_type"] = "archive"
+        record["members"] = [p.name for p in intake.pieces]
+    return record
+
+
+def cmd_diagnose(args: argparse.Namespace) -> int:
+    engine = Engine(load_knowledge_base(args.kb))
+    sources = args.files or ["-"]
+    failed = False
+    for n, source in enumerate(sources):
+        report, intake = report_for(engine, source)
+        failed |= report.outcome is Outcome.UNREADABLE
+        if args.format in ("jsonl", "json"):
+            print(json.dumps(jsonl_record(source, report, intake), ensure_ascii=False,
+                             indent=2 if args.format == "json" else None), flush=True)
+            continue
+        if len(sources) > 1:
+            print(("\n" if n else "") + f"== {source}")
+        if args.format == "markdown":
+            shown = "\n\n".join(filter(None, map(evidence_markdown, _shown(intake))))
+            body = markdown.report_markdown(report)
+            parts = markdown.split_message(f"{shown}\n\n{body}" if shown else body)
+            for k, part in enumerate(parts, 1):
+                if len(parts) > 1:
+                    print(f"<!-- Webex message {k} of {len(parts)} -->")
+                print(part)
+        else:
+            shown = "\n\n".join(filter(None, map(evidence_text, _shown(intake))))
+            if shown:
+                print(shown + "\n")
+            print(text.report_text(report))
+    return 1 if failed and len(sources) == 1 else 0

@@ -1,0 +1,35 @@
+"""`python -m bot kb list | kb validate` and `python -m bot explain <id | SIP code>`."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from matchers import load_knowledge_base
+
+from ..render.markdown import explain_markdown
+
+
+def cmd_kb_list(args: argparse.Namespace) -> int:
+    kb = load_knowledge_base(args.kb)
+    for entry in sorted(kb, key=lambda e: (e.section, e.id)):
+        print(f"{entry.section:14} {entry.id:38} {entry.title}")
+    return 0
+
+
+def cmd_kb_validate(args: argparse.Namespace) -> int:
+    kb = load_knowledge_base(args.kb)
+    print(f"knowledge base OK: {len(kb)} entries")
+    return 0
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    kb = load_knowledge_base(args.kb)
+    answer, found = explain_markdown(kb, args.topic)
+    if found:
+        print(answer)
+        return 0
+    if args.topic.strip().isdigit():
+        print(answer)
+        return 1
+    print(f"unknown topic {args.topic.strip()!r}; `python -m bot kb list` shows every id", file=sys.stderr)
+    return 2

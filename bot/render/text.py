@@ -1,0 +1,28 @@
+"""Engine reports as plain text, for a terminal."""
+from __future__ import annotations
+
+from matchers import Outcome, Report
+
+from .markdown import NO_MATCH_HELP, _pct, distinct_evidence
+
+
+def report_text(report: Report) -> str:
+    if report.outcome in (Outcome.EMPTY, Outcome.UNREADABLE):
+        return f"not diagnosed: {report.message}"
+    if not report.diagnoses:
+        return "no documented problem found\n\n" + NO_MATCH_HELP.replace("**", "").replace("`", "")
+    out = []
+    for i, d in enumerate(report.diagnoses, 1):
+        e = d.entry
+        out.append(f"[{i}] {e.title}  ({e.id}, confidence {_pct(d.confidence)})")
+        out.append(f"    {e.summary}")
+        for ev in distinct_evidence(d)[:6]:
+            where = f"line {ev.line}" if ev.line else "message"
+            out.append(f"    evidence ({ev.signal}, {where}): {ev.quote}")
+        for n, step in enumerate(e.steps, 1):
+            flag = " [inferred]" if step.inferred else ""
+            out.append(f"    {n}. {step.text.replace('**', '')}{flag}")
+        for other, by in d.ambiguous_with:
+            out.append(f"    cannot tell apart from {other}: {by}")
+        out.append("")
+    return "\n".join(out).rstrip()

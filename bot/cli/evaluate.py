@@ -1,7 +1,9 @@
-"""Score the engine on a file of labelled pastes (the format of ../shared/examples/cases.yaml).
+"""Score the engine on a file of labelled pastes (`id, kind, expect, also, text`, as in the public example set).
 
 A case passes when the top match is one of `expect` and every id in `also` is in the top three, or when
-`expect` is empty and nothing matched - the same rule as the shared example checker.
+`expect` is empty and nothing matched - the same rule as the shared example checker. A case with
+`outcome: triage` passes when the answer is a triage (no diagnosis) listing every id in `candidates`; one with
+`outcome: no_match` when there is neither a diagnosis nor a triage.
 """
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from matchers import Engine
+from matchers import Engine, Report
 
 
 @dataclass
@@ -34,16 +36,30 @@ def load_cases(path: Path | str) -> list[dict]:
     return yaml.safe_load(Path(path).read_text(encoding="utf-8")) or []
 
 
+def case_passes(report: Report, case: dict) -> tuple[bool, list[str]]:
+    """Whether the report answers the case as labelled, and what it answered (ids, for the list of misses)."""
+    ranked = [d.entry.id for d in report.diagnoses]
+    candidates = [c.id for c in getattr(report, "candidates", ())]
+    expect, also = case.get("expect") or [], case.get("also") or []
+    wanted = case.get("outcome")
+    if wanted == "triage":
+        listed = all(c in candidates for c in case.get("candidates") or ())
+        ok = not ranked and str(report.outcome) == "triage" and listed
+        return ok, ranked[:3] or [f"triage:{c}" for c in candidates]
+    if wanted == "no_match":
+        return not ranked and not candidates, ranked[:3] or [f"triage:{c}" for c in candidates]
+    ok = (bool(ranked) and ranked[0] in expect and all(x in ranked[:3] for x in also)) if expect else not ranked
+    return ok, ranked[:3]
+
+
 def score_cases(engine: Engine, cases: list[dict]) -> Score:
     score = Score()
     for case in cases:
-        ranked = [d.entry.id for d in engine.diagnose(case["text"]).diagnoses]
-        expect, also = case.get("expect") or [], case.get("also") or []
-        ok = (bool(ranked) and ranked[0] in expect and all(x in ranked[:3] for x in also)) if expect else not ranked
+        ok, got = case_passes(engine.diagnose(case["text"]), case)
         score.passed += ok
         score.total += 1
         score.by_kind[case.get("kind", "?")][0] += ok
         score.by_kind[case.get("kind", "?")][1] += 1
         if not ok:
-            score.wrong.append((case.get("id", "?"), expect, ranked[:3]))
+            score.wrong.append((case.get("id", "?"), case.get("expect") or case.get("candidates") or [], got))
     return score

@@ -34,6 +34,10 @@ class Condition:
     def names(self) -> frozenset[str]:
         return self._names
 
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        """Pickled as its text (the knowledge-base cache): the closures are rebuilt by parsing it again."""
+        return parse_condition, (self.text,)
+
 
 def _tokenize(text: str) -> list[str]:
     tokens: list[str] = []

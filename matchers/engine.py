@@ -3,23 +3,21 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from functools import lru_cache
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from .context import Context
 from .document import Document
 from .evidence.certificate import expand_pem_blocks
 from .evidence.derived import add_extra_facts, non_webex_context
-from .evidence.model import Fact, FactSet
+from .evidence.model import Fact
 from .evidence.registry import TRIGGER_SKELETONS, extract_facts
-from .evidence.text.expressway_log import parse_record
 from .evidence.text.sip import codes_in_prose
 from .knowledge_base import KnowledgeBase, load_knowledge_base
-from .model import Diagnosis, Entry, Evidence, Outcome, Report, Signal, SignalKind, XconfigSpec
-from .normalize import skeleton
+from .model import Diagnosis, Entry, Evidence, Outcome, Report
 from .phrases import STOPWORDS, PhraseIndex, Prose
 from .prefilter import Prefilter
+from .signals import evaluate, trigger_keys
 from .similarity import EXTRA_STOPWORDS, QuestionIndex
 
 if TYPE_CHECKING:
@@ -36,10 +34,6 @@ PROSE_HEAD_BIG_LOG = 500   # a log over 5 MB is a file; the message that came wi
 PROSE_TAIL = 300
 AMBIGUITY_MARGIN = 0.06
 MAX_DIAGNOSES = 5
-MAX_EVIDENCE_LINES = 3
-QUOTE_CHARS = 240
-RECORD_KEYS = ("event", "detail", "reason", "src-ip", "src-port", "dst-ip", "dst-port", "module",
-               "response-code", "common-name")
 _NOT_PROSE = re.compile(
     r"^\s*(\*c\s|x\s*configuration|no\.\s+time\s+source|\d{4}-\d\d-\d\d|\d{1,2}:\d\d:\d\d|\d+\s+[\d.]+\s+\S+\s+\S+|[|]?[a-z]=|"
     r"[|]?(via|call-id|cseq|contact|from|to|route|record-route|max-forwards|user-agent|server|allow|supported|"
@@ -51,24 +45,6 @@ _NOT_PROSE = re.compile(
 
 def _is_prose(line: str) -> bool:
     return line.count("=") < 2 and not _NOT_PROSE.match(line) and any(c.isalpha() for c in line)
-
-
-@dataclass
-class _Context:
-    doc: Document
-    hits: dict[str, list[int]]
-    facts: FactSet
-    prose: Prose
-    sip_codes: list[tuple[int, int | None]]
-    similar: dict[str, tuple[float, str]] = field(default_factory=dict)   # entry id -> (cosine, stored question)
-    chat_only: bool = False          # a question in words with no structured evidence
-    similar_best: str = ""
-    query: set[str] = field(default_factory=set)
-    without_similarity: dict[str, float] = field(default_factory=dict)
-    similar_margin: float = 0.0
-    record_values: dict[int, dict[str, str]] = field(default_factory=dict)
-    record_results: dict[tuple[tuple[tuple[str, str], ...], int], bool] = field(default_factory=dict)
-    folded_records: dict[tuple[int, bool], tuple[dict[str, str], str] | None] = field(default_factory=dict)
 
 
 class Engine:
@@ -87,7 +63,7 @@ class Engine:
             for sig in entry.signals.values():
                 if sig.weight < GATE_WEIGHT:
                     continue  # a gate (e.g. "is a question") alone never makes an entry worth scoring
-                for key in _trigger_keys(sig):
+                for key in trigger_keys(sig):
                     bucket = self._entries_by_key.setdefault(key, [])
                     if not bucket or bucket[-1] is not entry:
                         bucket.append(entry)
@@ -140,7 +116,7 @@ class Engine:
             return Report(outcome=Outcome.EMPTY, diagnoses=[], message="the input is empty")
         return combined.relabel(self.diagnose(combined.text, extra_facts=facts), name_single_file)
 
-    def _support_by_similarity(self, ctx: _Context, held: list[Diagnosis]) -> tuple[list[Diagnosis], list[Diagnosis]]:
+    def _support_by_similarity(self, ctx: Context, held: list[Diagnosis]) -> tuple[list[Diagnosis], list[Diagnosis]]:
         """Evidence plus a question: the question supports the entry, among those whose condition held, that
         it reads most like. Only those entries are compared, so the cost stays with what is in play."""
         prepared = self.questions.prepare(ctx.query)
@@ -157,7 +133,7 @@ class Engine:
                 [d for d in held if d.confidence < REPORT_THRESHOLD])
 
     # ---------------------------------------------------------------- evaluation
-    def _candidates(self, ctx: _Context) -> list[Entry]:
+    def _candidates(self, ctx: Context) -> list[Entry]:
         """Entries with at least one signal that can fire on what this input holds, in KB order."""
         present: list[str] = list(ctx.hits)
         present.extend({f.name for f in ctx.facts.facts})
@@ -174,7 +150,7 @@ class Engine:
         order = {entry_id: i for i, entry_id in enumerate(self.kb.entries)}
         return sorted(chosen.values(), key=lambda e: order[e.id])
 
-    def _context(self, doc: Document) -> _Context:
+    def _context(self, doc: Document) -> Context:
         hits = self.prefilter.scan(doc)
         group_hits: dict[str, list[int]] = {}
         for group, keys in TRIGGER_SKELETONS.items():
@@ -203,7 +179,7 @@ class Engine:
         sip_codes = list(facts.sip_codes)
         for index, text in prose.lines:
             sip_codes.extend((code, index) for code in codes_in_prose(text))
-        ctx = _Context(doc=doc, hits=hits, facts=facts, prose=prose, sip_codes=sip_codes)
+        ctx = Context(doc=doc, hits=hits, facts=facts, prose=prose, sip_codes=sip_codes)
         if prose.is_question:
             ctx.query = {t for t in prose.tokens if t not in STOPWORDS and t not in EXTRA_STOPWORDS}
             ctx.chat_only = not facts.kinds
@@ -211,7 +187,7 @@ class Engine:
                 _rank_similarity(ctx, self.questions.best(ctx.query))
         return ctx
 
-    def _score(self, entry: Entry, ctx: _Context) -> Diagnosis | None:
+    def _score(self, entry: Entry, ctx: Context) -> Diagnosis | None:
         signals = _SignalsOf(entry, ctx)
         holds = entry.condition is not None and entry.condition.evaluate(signals)
         similarity, closest = ctx.similar.get(entry.id, (0.0, ""))
@@ -222,7 +198,7 @@ class Engine:
         if not holds and not (alone and similarity >= SIMILAR_SUPPORT):
             return None   # most candidates stop here, having evaluated only what their condition asked
         for sig in entry.exclusions.values():   # a look-alike's evidence rules this entry out
-            if _evaluate(sig, ctx):
+            if evaluate(sig, ctx):
                 return None
         fired = signals.all_fired()
         holds = holds and bool(fired)
@@ -249,7 +225,7 @@ class Engine:
 class _SignalsOf:
     """One entry's signals, each evaluated the first time the condition asks whether it fired."""
 
-    def __init__(self, entry: Entry, ctx: _Context) -> None:
+    def __init__(self, entry: Entry, ctx: Context) -> None:
         self.entry = entry
         self.ctx = ctx
         self.evidence: dict[str, list[Evidence]] = {}
@@ -258,7 +234,7 @@ class _SignalsOf:
         ev = self.evidence.get(name)
         if ev is None:
             sig = self.entry.signals.get(name)
-            ev = self.evidence[name] = _evaluate(sig, self.ctx) if sig is not None else []
+            ev = self.evidence[name] = evaluate(sig, self.ctx) if sig is not None else []
         return ev
 
     def __contains__(self, name: object) -> bool:
@@ -269,174 +245,7 @@ class _SignalsOf:
         return {name: ev for name in self.entry.signals if (ev := self._evidence(name))}
 
 
-def _quote(doc: Document, index: int) -> str:
-    line = doc.lines[index].strip()
-    return line if len(line) <= QUOTE_CHARS else line[: QUOTE_CHARS - 1] + "…"
-
-
-def _line_evidence(sig: Signal, ctx: _Context, index: int, values: dict[str, str] | None = None) -> Evidence:
-    if values is None:
-        values = ctx.record_values.get(index)
-        if values is None:
-            record = parse_record(ctx.doc.lines[index]) if "=" in ctx.doc.lines[index] else {}
-            values = ctx.record_values[index] = {k: v for k, v in record.items() if k in RECORD_KEYS and v}
-        values = dict(values)
-    return Evidence(signal=sig.name, kind=str(sig.kind), line=ctx.doc.line_number(index), quote=_quote(ctx.doc, index),
-                    values=values)
-
-
-def _lines_with(sig: Signal, ctx: _Context) -> list[int]:
-    lines: set[int] = set()
-    for key in sig.skeletons:
-        lines.update(ctx.hits.get(key, ()))
-    return sorted(lines)
-
-
-def _evaluate(sig: Signal, ctx: _Context) -> list[Evidence]:
-    kind = sig.kind
-    if kind is SignalKind.LITERAL:
-        return [_line_evidence(sig, ctx, i) for i in _lines_with(sig, ctx)[:MAX_EVIDENCE_LINES]]
-    if kind is SignalKind.PATTERN:
-        return _lines_where(sig, ctx, lambda i: bool(sig.pattern.search(ctx.doc.clean(i)))
-                            or _continued_search(sig, ctx, i))
-    if kind is SignalKind.RECORD:
-        return _lines_where(sig, ctx, lambda i: _record_holds(sig.record, ctx, i))
-    if kind is SignalKind.FACT:
-        out = []
-        for fact in ctx.facts.named(sig.fact):
-            if sig.fact_values and fact.value.lower() not in sig.fact_values:
-                continue
-            if fact.line is not None:
-                out.append(_line_evidence(sig, ctx, fact.line, dict(fact.values)))
-            else:
-                out.append(Evidence(sig.name, str(kind), None, fact.note or sig.fact, dict(fact.values)))
-            if len(out) >= MAX_EVIDENCE_LINES:
-                break
-        return out
-    if kind is SignalKind.XCONFIG:
-        return _xconfig_evidence(sig, ctx)
-    if kind is SignalKind.SIP_CODE:
-        out = []
-        for code, index in ctx.sip_codes:
-            if code in sig.sip_codes:
-                values = {"sip_code": str(code)}
-                if index is None:
-                    out.append(Evidence(sig.name, str(kind), None, f"SIP {code}", values))
-                else:
-                    out.append(_line_evidence(sig, ctx, index, values))
-                if len(out) >= MAX_EVIDENCE_LINES:
-                    break
-        return out
-    # PHRASE
-    for phrase in sig.phrases:
-        index = ctx.prose.line_for(phrase)
-        if index is not None:
-            return [_line_evidence(sig, ctx, index, {"phrase": phrase})]
-    return []
-
-
-def _trigger_keys(sig: Signal) -> list[str]:
-    """Keys whose presence in an input can make `sig` fire (see Engine._candidates)."""
-    kind = sig.kind
-    if kind in (SignalKind.LITERAL, SignalKind.PATTERN, SignalKind.RECORD):
-        return list(sig.skeletons)
-    if kind is SignalKind.PHRASE:
-        return list(sig.phrases)
-    if kind is SignalKind.FACT:
-        return [f"{sig.fact}={v}" for v in sig.fact_values] if sig.fact_values else [sig.fact]
-    if kind is SignalKind.SIP_CODE:
-        return [f"sip:{code}" for code in sig.sip_codes]
-    assert sig.xconfig is not None
-    return ["xconfig:" + skeleton(sig.xconfig.setting)]
-
-
-def _lines_where(sig: Signal, ctx: _Context, holds: Callable[[int], bool]) -> list[Evidence]:
-    """Evidence for the first prefiltered lines on which `holds` is true."""
-    out = []
-    for i in _lines_with(sig, ctx):
-        if holds(i):
-            out.append(_line_evidence(sig, ctx, i))
-            if len(out) >= MAX_EVIDENCE_LINES:
-                break
-    return out
-
-
-def _continued_search(sig: Signal, ctx: _Context, index: int) -> bool:
-    """A pattern may span a log record wrapped onto the next line (OCR, narrow terminals)."""
-    joined = ctx.doc.clean_continued(index)
-    return joined is not None and bool(sig.pattern.search(joined))
-
-
-def _record_holds(spec: tuple[tuple[str, str], ...], ctx: _Context, index: int) -> bool:
-    """A record signal on one line (or the line joined with its wrapped tail). Look-alike entries share record
-    specs, so results are kept per (spec, line), and each line is parsed and folded once."""
-    key = (spec, index)
-    held = ctx.record_results.get(key)
-    if held is None:
-        held = _record_matches(spec, *_folded_record(ctx, index, joined=False))
-        if not held:
-            folded = _folded_record(ctx, index, joined=True)
-            held = folded is not None and _record_matches(spec, *folded)
-        ctx.record_results[key] = held
-    return held
-
-
-def _folded_record(ctx: _Context, index: int, joined: bool) -> tuple[dict[str, str], str] | None:
-    """The line's key="value" fields and the line itself, folded to skeletons (None: no wrapped tail)."""
-    key = (index, joined)
-    if key not in ctx.folded_records:
-        raw = ctx.doc.with_continuation(index) if joined else ctx.doc.lines[index]
-        ctx.folded_records[key] = None if raw is None else (
-            {skeleton(k): skeleton(v) for k, v in parse_record(raw).items()}, skeleton(raw))
-    return ctx.folded_records[key]
-
-
-def _record_matches(spec: tuple[tuple[str, str], ...], record: dict[str, str], skeleton_line: str) -> bool:
-    for key, value in spec:
-        if value in record.get(key, ""):
-            continue
-        if key + value in skeleton_line:
-            continue
-        return False
-    return True
-
-
-def _xconfig_evidence(sig: Signal, ctx: _Context) -> list[Evidence]:
-    spec = sig.xconfig
-    assert spec is not None
-    tail, wanted, expected = _xconfig_skeletons(spec)
-    out = []
-    for s in ctx.facts.settings:
-        if not s.path_skeleton.endswith(tail):
-            continue
-        if spec.zone_types and s.zone_type is not None and s.zone_type not in spec.zone_types:
-            continue
-        value = skeleton(s.value)
-        values = {"setting": s.path, "value": s.value}
-        if s.zone:
-            values["zone"] = s.zone
-        if s.zone_type:
-            values["zone_type"] = s.zone_type
-        if wanted and value in wanted:
-            pass
-        elif expected and value and value not in expected:
-            values["expected"] = " or ".join(spec.expect)
-        else:
-            continue
-        if s.line is not None:
-            out.append(_line_evidence(sig, ctx, s.line, values))
-        if len(out) >= MAX_EVIDENCE_LINES:
-            break
-    return out
-
-
-@lru_cache(maxsize=4096)
-def _xconfig_skeletons(spec: XconfigSpec) -> tuple[str, frozenset[str], frozenset[str]]:
-    return (skeleton(spec.setting), frozenset(skeleton(v) for v in spec.values),
-            frozenset(skeleton(v) for v in spec.expect))
-
-
-def _rank_similarity(ctx: _Context, similar: dict[str, tuple[float, str]]) -> None:
+def _rank_similarity(ctx: Context, similar: dict[str, tuple[float, str]]) -> None:
     ctx.similar = {k: v for k, v in similar.items() if v[0] > 0}
     ranked = sorted(ctx.similar.items(), key=lambda kv: -kv[1][0])
     if ranked:
@@ -444,7 +253,7 @@ def _rank_similarity(ctx: _Context, similar: dict[str, tuple[float, str]]) -> No
         ctx.similar_margin = ranked[0][1][0] - (ranked[1][1][0] if len(ranked) > 1 else 0.0)
 
 
-def _drop_similarity_between_lookalikes(diagnoses: list[Diagnosis], ctx: _Context) -> None:
+def _drop_similarity_between_lookalikes(diagnoses: list[Diagnosis], ctx: Context) -> None:
     """Look-alike entries are told apart by their own signals, never by question similarity."""
     reported = {d.entry.id for d in diagnoses}
     for d in diagnoses:

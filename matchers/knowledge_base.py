@@ -1,44 +1,36 @@
 """Read and validate the knowledge base: one YAML file per entry under `knowledge/`.
 
-Every problem is reported as `file:line: message`; all problems of a run are collected and raised
-together as KnowledgeBaseErrors, so an author fixes them in one pass.
+Two passes per file: the JSON Schema (`kb_schema.json`) checks the shape of the entry, then the semantic checks
+(RE2 patterns, literal lengths, fact names, condition names) run while it is built. Every problem is reported as
+`file:line: message`; all problems of a run are collected and raised together as KnowledgeBaseErrors, so an
+author fixes them in one pass. Checks across entries (duplicate ids, `distinguish` targets, the catalogue, a
+`source` for every entry beyond the guide) come last.
+
+A validated knowledge base is kept in a cache (`kb_cache`), so start-up does not parse YAML again until a file
+changes.
 """
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import re2
 import yaml
+from jsonschema import Draft202012Validator, ValidationError
 
 from .conditions import ConditionSyntaxError, parse_condition
 from .errors import KnowledgeBaseError, KnowledgeBaseErrors
-from .evidence.registry import FACT_NAMES
-from .model import Distinction, Entry, Reference, Signal, SignalKind, Step, XconfigSpec
-from .normalize import skeleton
-from .yaml_lines import DuplicateKeyError, load_with_lines
+from .model import Distinction, Entry, EntryKind, Reference, Section, Signal, Status, Step
+from .signals import build_signal
+from .yaml_lines import DuplicateKeyError, KeyPath, load_with_lines
 
 DEFAULT_KB_DIR = Path(__file__).resolve().parent.parent / "knowledge"
+SCHEMA_FILE = Path(__file__).resolve().parent / "kb_schema.json"
 CATALOGUE_FILE = "catalogue.yaml"
-
-SECTIONS = {"tls", "inbound", "outbound", "bidirectional", "tools"}
-STATUSES = {"experimental", "test", "stable", "deprecated"}
-EVIDENCE_KINDS = {
-    "expressway-log", "sip", "xconfig", "wireshark", "tcpdump", "netstat", "dns", "controlhub",
-    "cucm-trace", "certificate", "openssl", "question", "firewall", "webui",
-}
-COMMON_FIELDS = {
-    "id", "kind", "status", "title", "section", "summary", "applies_to", "signals", "condition",
-    "exclusions", "references", "examples", "prior", "distinguish", "related",
-}
-PROBLEM_FIELDS = COMMON_FIELDS | {"cause", "symptoms", "resolution", "verify"}
-HOWTO_FIELDS = COMMON_FIELDS | {"questions", "steps", "cause", "symptoms", "verify"}
-SIGNAL_KEYS = {k.value for k in SignalKind}
-SIGNAL_EXTRA = {"weight", "anchor", "value", "reason", "note", "min_score"}
-MIN_LITERAL_SKELETON = 6
-_LOOKAROUND = re.compile(r"\(\?<?[=!]|\\[1-9]|\\k<")
 
 
 @dataclass
@@ -46,7 +38,7 @@ class KnowledgeBase:
     entries: dict[str, Entry]
     directory: Path
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Entry]:
         return iter(self.entries.values())
 
     def __len__(self) -> int:
@@ -56,15 +48,31 @@ class KnowledgeBase:
         return self.entries.get(entry_id)
 
 
+@lru_cache(maxsize=1)
+def schema() -> dict[str, Any]:
+    return json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(schema())
+
+
+def enum_values(definition: str) -> dict[str, str]:
+    """An enum of the schema, value -> description (`evidence_kind`, `zone_type`, or an entry property)."""
+    node = schema()["$defs"].get(definition) or schema()["properties"][definition]
+    return {branch["const"]: branch.get("description", "") for branch in node["oneOf"]}
+
+
 class _FileChecker:
     """Collects the problems of one file, with the line each one is on."""
 
-    def __init__(self, path: str, lines: dict[tuple[Any, ...], int]) -> None:
+    def __init__(self, path: str, lines: dict[KeyPath, int]) -> None:
         self.path = path
         self.lines = lines
         self.errors: list[KnowledgeBaseError] = []
 
-    def line(self, *key_path: Any) -> int | None:
+    def line(self, *key_path: Any) -> int:
         while key_path:
             if key_path in self.lines:
                 return self.lines[key_path]
@@ -75,254 +83,172 @@ class _FileChecker:
         self.errors.append(KnowledgeBaseError(self.path, self.line(*key_path), message))
 
 
+# ------------------------------------------------------------------ schema errors, said plainly
+SIGNAL_KEYS = ("literal", "pattern", "phrase", "fact", "xconfig", "sip_code", "record")
+
+
+def _where(path: tuple[Any, ...]) -> str:
+    return ".".join(str(p) for p in path) if path else "the entry"
+
+
+def _signal_message(error: ValidationError) -> tuple[str, tuple[Any, ...]] | None:
+    """One clear message (and the key it is about) for a signal that matches no kind: jsonschema reports only that
+    every branch of the `oneOf` failed."""
+    path = tuple(error.absolute_path)
+    if len(path) != 2 or path[0] not in ("signals", "exclusions") or error.validator != "oneOf":
+        return None
+    spec = error.instance
+    name = path[1]
+    if not isinstance(spec, dict):
+        return f"signal '{name}' must be a mapping", ()
+    kinds = [k for k in spec if k in SIGNAL_KEYS]
+    if len(kinds) != 1:
+        return (f"signal '{name}' needs exactly one of {', '.join(SIGNAL_KEYS)}, found "
+                f"{', '.join(kinds) or 'none'}"), ()
+    branch = next(b for b in schema()["$defs"]["signal"]["oneOf"] if kinds[0] in b["required"])
+    sub = _validator().evolve(schema=branch)   # keeps the root schema, so its $defs references resolve
+    for inner in sorted(sub.iter_errors(spec), key=lambda e: list(map(str, e.absolute_path))):
+        if inner.validator == "additionalProperties":
+            extra = sorted(set(spec) - set(branch["properties"]))
+            return (f"signal '{name}': unknown field '{extra[0]}' for a {kinds[0]} signal (allowed: "
+                    f"{', '.join(sorted(branch['properties']))})"), (extra[0],)
+        inner_path = tuple(inner.absolute_path)
+        return f"signal '{name}': {_where(inner_path)}: {inner.message}", inner_path
+    return None
+
+
+def _schema_message(error: ValidationError) -> tuple[str, tuple[Any, ...]]:
+    """The message for one schema error, and the key path below the error's own that it points at."""
+    special = _signal_message(error)
+    if special:
+        return special
+    return _plain_message(error), ()
+
+
+def _plain_message(error: ValidationError) -> str:
+    path = tuple(error.absolute_path)
+    if error.validator == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        extra = sorted(set(error.instance) - set(allowed))
+        where = "" if not path else f" in {_where(path)}"
+        return f"unknown field '{extra[0]}'{where} (allowed: {', '.join(allowed)})"
+    if error.validator == "required":
+        return f"missing required field {error.message.split(' ')[0]}" + (f" in {_where(path)}" if path else "")
+    if error.validator == "oneOf" and isinstance(error.schema.get("oneOf"), list) and all(
+            "const" in b for b in error.schema["oneOf"]):
+        values = ", ".join(str(b["const"]) for b in error.schema["oneOf"])
+        return f"{_where(path)} must be one of {values}, got {error.instance!r}"
+    if error.validator == "not":
+        return f"{_where(path)}: a {error.instance.get('kind')} entry cannot have this field here"
+    return f"{_where(path)}: {error.message}"
+
+
+def _schema_errors(chk: _FileChecker, data: Any) -> bool:
+    """Report every shape problem; True when there were none."""
+    found = False
+    for error in sorted(_validator().iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.message)):
+        path = tuple(error.absolute_path)
+        if error.validator == "additionalProperties":
+            extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+            path = (*path, extra[0]) if extra else path
+        message, below = _schema_message(error)
+        chk.error(message, *path, *below)
+        found = True
+    return not found
+
+
+# ------------------------------------------------------------------ building an entry (shape already valid)
 def _as_tuple(value: Any) -> tuple[Any, ...]:
     if value is None:
         return ()
-    if isinstance(value, list | tuple):
-        return tuple(value)
-    return (value,)
+    return tuple(value) if isinstance(value, list | tuple) else (value,)
 
 
 def _text(value: Any) -> str:
     return " ".join(str(value).split()) if value is not None else ""
 
 
-def _build_signal(chk: _FileChecker, group: str, name: str, spec: Any, need_weight: bool) -> Signal | None:
-    where = (group, name)
-    if not isinstance(spec, dict):
-        chk.error(f"signal '{name}' must be a mapping", *where)
-        return None
-    kinds = [k for k in spec if k in SIGNAL_KEYS]
-    unknown = [k for k in spec if k not in SIGNAL_KEYS and k not in SIGNAL_EXTRA]
-    for key in unknown:
-        chk.error(f"signal '{name}': unknown field '{key}' (expected one of "
-                  f"{', '.join(sorted(SIGNAL_KEYS | SIGNAL_EXTRA))})", group, name, key)
-    if len(kinds) != 1:
-        chk.error(f"signal '{name}' needs exactly one of {', '.join(sorted(SIGNAL_KEYS))}, found "
-                  f"{', '.join(kinds) or 'none'}", *where)
-        return None
-    kind = SignalKind(kinds[0])
-    raw = spec[kind.value]
-    weight = spec.get("weight", 1.0 if not need_weight else None)
-    if weight is None:
-        chk.error(f"signal '{name}' needs a weight in (0, 1]", *where)
-        weight = 0.5
-    if not isinstance(weight, int | float) or not 0 <= float(weight) <= 1:
-        chk.error(f"signal '{name}': weight must be a number in [0, 1], got {weight!r}", group, name, "weight")
-        weight = 0.5
-    common: dict[str, Any] = {
-        "name": name, "kind": kind, "weight": float(weight), "source_line": chk.line(*where),
-        "reason": _text(spec.get("reason", "")),
-    }
-
-    def literal_skeletons(values: tuple[Any, ...], field: str) -> tuple[str, ...]:
-        out = []
-        for v in values:
-            if not isinstance(v, str | int | float) or isinstance(v, bool):
-                chk.error(f"signal '{name}': {field} values must be strings", group, name, field)
-                continue
-            sk = skeleton(str(v)).replace("\n", "")
-            if len(sk) < MIN_LITERAL_SKELETON:
-                chk.error(f"signal '{name}': {field} {str(v)!r} is too short to match reliably "
-                          f"(needs {MIN_LITERAL_SKELETON}+ letters or digits)", group, name, field)
-                continue
-            out.append(sk)
-        return tuple(out)
-
-    if kind is SignalKind.LITERAL:
-        values = _as_tuple(raw)
-        return Signal(**common, literals=tuple(str(v) for v in values),
-                      skeletons=literal_skeletons(values, "literal"))
-    if kind is SignalKind.PATTERN:
-        if not isinstance(raw, str) or not raw:
-            chk.error(f"signal '{name}': pattern must be a non-empty string", group, name, "pattern")
-            return None
-        if _LOOKAROUND.search(raw):
-            chk.error(f"signal '{name}': pattern uses look-around or a back-reference, which RE2 "
-                      "cannot run in linear time; rewrite it", group, name, "pattern")
-            return None
-        try:
-            compiled = re2.compile(raw)
-        except re2.error as exc:  # type: ignore[attr-defined]
-            chk.error(f"signal '{name}': pattern does not compile in RE2: {exc}", group, name, "pattern")
-            return None
-        anchors = _as_tuple(spec.get("anchor"))
-        if not anchors:
-            chk.error(f"signal '{name}': a pattern needs an 'anchor' literal that must be on the same "
-                      "line (it feeds the prefilter)", group, name)
-        return Signal(**common, pattern=compiled, pattern_text=raw,
-                      skeletons=literal_skeletons(anchors, "anchor"), literals=tuple(map(str, anchors)))
-    if kind is SignalKind.PHRASE:
-        phrases = tuple(_text(p).lower() for p in _as_tuple(raw) if _text(p))
-        if not phrases:
-            chk.error(f"signal '{name}': phrase must be a string or a list of strings", group, name)
-        return Signal(**common, phrases=phrases)
-    if kind is SignalKind.FACT:
-        if raw not in FACT_NAMES:
-            chk.error(f"signal '{name}': unknown fact '{raw}' (known: {', '.join(sorted(FACT_NAMES))})",
-                      group, name, "fact")
-        return Signal(**common, fact=str(raw), fact_values=tuple(str(v).lower() for v in _as_tuple(spec.get("value"))))
-    if kind is SignalKind.XCONFIG:
-        if not isinstance(raw, dict) or "setting" not in raw:
-            chk.error(f"signal '{name}': xconfig needs a mapping with 'setting' and 'value' or 'expect'",
-                      group, name, "xconfig")
-            return None
-        bad = set(raw) - {"setting", "value", "expect", "zone_type"}
-        if bad:
-            chk.error(f"signal '{name}': unknown xconfig field(s) {', '.join(sorted(bad))}", group, name, "xconfig")
-        if ("value" in raw) == ("expect" in raw):
-            chk.error(f"signal '{name}': xconfig needs exactly one of 'value' or 'expect'", group, name, "xconfig")
-        xspec = XconfigSpec(
-            setting=" ".join(str(raw["setting"]).lower().split()),
-            values=tuple(str(v).lower() for v in _as_tuple(raw.get("value"))),
-            expect=tuple(str(v).lower() for v in _as_tuple(raw.get("expect"))),
-            zone_types=tuple(str(v).lower() for v in _as_tuple(raw.get("zone_type"))),
-        )
-        return Signal(**common, xconfig=xspec)
-    if kind is SignalKind.SIP_CODE:
-        codes = _as_tuple(raw)
-        if not codes or not all(isinstance(c, int) and 100 <= c <= 699 for c in codes):
-            chk.error(f"signal '{name}': sip_code must be a SIP status code or a list of them", group, name)
-            return None
-        return Signal(**common, sip_codes=tuple(codes))
-    # RECORD
-    if not isinstance(raw, dict) or not raw:
-        chk.error(f"signal '{name}': record needs a mapping of log keys to values", group, name, "record")
-        return None
-    pairs = tuple((skeleton(str(k)), skeleton(str(v))) for k, v in raw.items())
-    anchors = tuple(v for _, v in pairs if len(v) >= MIN_LITERAL_SKELETON)
-    if not anchors:
-        chk.error(f"signal '{name}': record needs at least one value of {MIN_LITERAL_SKELETON}+ characters "
-                  "to anchor the prefilter", group, name, "record")
-    longest = max(anchors, key=len) if anchors else ""
-    return Signal(**common, record=pairs, skeletons=(longest,) if longest else (),
-                  literals=tuple(f'{k}="{v}"' for k, v in raw.items()))
+def _steps(data: list[Any]) -> tuple[Step, ...]:
+    return tuple(Step(_text(i)) if isinstance(i, str) else Step(_text(i["step"]), bool(i.get("inferred", False)))
+                 for i in data)
 
 
-def _steps(chk: _FileChecker, data: Any, field: str) -> tuple[Step, ...]:
-    if not isinstance(data, list) or not data:
-        chk.error(f"'{field}' must be a non-empty list of steps", field)
-        return ()
+def _references(data: Any) -> tuple[Reference, ...]:
     out = []
-    for i, item in enumerate(data):
+    for item in _as_tuple(data):
         if isinstance(item, str):
-            out.append(Step(_text(item)))
-        elif isinstance(item, dict) and "step" in item:
-            extra = set(item) - {"step", "inferred"}
-            if extra:
-                chk.error(f"step {i + 1}: unknown field(s) {', '.join(sorted(extra))}", field, i)
-            out.append(Step(_text(item["step"]), bool(item.get("inferred", False))))
+            out.append(Reference(title=_text(item)))
         else:
-            chk.error(f"step {i + 1} must be text or a mapping with 'step'", field, i)
-    return tuple(out)
-
-
-def _references(chk: _FileChecker, data: Any) -> tuple[Reference, ...]:
-    out = []
-    for i, item in enumerate(data or []):
-        if isinstance(item, str):
-            out.append(Reference(title=item))
-        elif isinstance(item, dict) and "title" in item:
             out.append(Reference(title=_text(item["title"]), url=str(item.get("url", "")),
-                                 seed_lines=str(item.get("seed_lines", ""))))
-        else:
-            chk.error(f"reference {i + 1} must be text or a mapping with 'title'", "references", i)
+                                 section=_text(item.get("section", "")), seed_lines=str(item.get("seed_lines", ""))))
     return tuple(out)
 
 
-def _build_entry(path: Path, text: str, rel: str) -> tuple[Entry | None, list[KnowledgeBaseError]]:
+def _signals(chk: _FileChecker, data: dict[str, Any], group: str, need_weight: bool) -> dict[str, Signal]:
+    out: dict[str, Signal] = {}
+    for name, spec in (data.get(group) or {}).items():
+        if need_weight and "weight" not in spec:
+            chk.error(f"signal '{name}' needs a weight in [0, 1]", group, name)
+
+        def error(message: str, key: str, name: str = name) -> None:
+            chk.error(f"signal '{name}': {message}", group, name, key)
+
+        sig = build_signal(name, spec, error)
+        if sig is not None:
+            out[name] = sig
+    return out
+
+
+def _build_entry(path: Path, text: str, rel: str) -> tuple[Entry | None, list[KnowledgeBaseError], dict[KeyPath, int]]:
     try:
         data, lines = load_with_lines(text)
     except DuplicateKeyError as exc:
-        return None, [KnowledgeBaseError(rel, exc.line, str(exc))]
+        return None, [KnowledgeBaseError(rel, exc.line, str(exc))], {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
-        return None, [KnowledgeBaseError(rel, line, f"invalid YAML: {problem}")]
+        return None, [KnowledgeBaseError(rel, line, f"invalid YAML: {problem}")], {}
     chk = _FileChecker(rel, lines)
     if not isinstance(data, dict):
         chk.error("an entry must be a YAML mapping")
-        return None, chk.errors
-    kind = data.get("kind")
-    if kind not in {"problem", "howto"}:
-        chk.error(f"'kind' must be 'problem' or 'howto', got {kind!r}", "kind")
-        return None, chk.errors
-    allowed = PROBLEM_FIELDS if kind == "problem" else HOWTO_FIELDS
-    for key in data:
-        if key not in allowed:
-            chk.error(f"unknown field '{key}' (allowed for a {kind}: {', '.join(sorted(allowed))})", key)
-    for key in ("id", "title", "section", "summary", "signals", "condition", "examples"):
-        if key not in data:
-            chk.error(f"missing required field '{key}'")
-    entry_id = str(data.get("id", ""))
-    if entry_id and entry_id != path.stem:
+        return None, chk.errors, lines
+    if not _schema_errors(chk, data):
+        return None, chk.errors, lines
+    entry_id = str(data["id"])
+    if entry_id != path.stem:
         chk.error(f"id '{entry_id}' does not match the file name '{path.stem}'", "id")
-    section = data.get("section")
-    if section is not None and section not in SECTIONS:
-        chk.error(f"section must be one of {', '.join(sorted(SECTIONS))}, got {section!r}", "section")
-    status = data.get("status", "stable")
-    if status not in STATUSES:
-        chk.error(f"status must be one of {', '.join(sorted(STATUSES))}, got {status!r}", "status")
-    applies = _as_tuple(data.get("applies_to"))
-    for i, a in enumerate(applies):
-        if a not in EVIDENCE_KINDS:
-            chk.error(f"applies_to: unknown evidence kind {a!r} (known: {', '.join(sorted(EVIDENCE_KINDS))})",
-                      "applies_to", i)
-    signals: dict[str, Signal] = {}
-    raw_signals = data.get("signals") or {}
-    if not isinstance(raw_signals, dict):
-        chk.error("'signals' must be a mapping of signal names to signals", "signals")
-        raw_signals = {}
-    for name, spec in raw_signals.items():
-        sig = _build_signal(chk, "signals", str(name), spec, need_weight=True)
-        if sig:
-            signals[str(name)] = sig
-    exclusions: dict[str, Signal] = {}
-    for name, spec in (data.get("exclusions") or {}).items():
-        sig = _build_signal(chk, "exclusions", str(name), spec, need_weight=False)
-        if sig:
-            exclusions[str(name)] = sig
+    signals = _signals(chk, data, "signals", need_weight=True)
+    exclusions = _signals(chk, data, "exclusions", need_weight=False)
     condition = None
-    if "condition" in data:
-        try:
-            condition = parse_condition(str(data["condition"]))
-            for missing in sorted(condition.names() - set(raw_signals)):
-                chk.error(f"condition names '{missing}', which is not a signal of this entry", "condition")
-        except ConditionSyntaxError as exc:
-            chk.error(f"condition: {exc}", "condition")
-    step_field = "resolution" if kind == "problem" else "steps"
-    steps = _steps(chk, data.get(step_field), step_field)
-    examples = data.get("examples") or {}
-    positives = tuple(str(x) for x in (examples.get("positive") or []) if str(x).strip())
-    negatives = tuple(str(x) for x in (examples.get("negative") or []) if str(x).strip())
-    if not positives:
-        chk.error("examples.positive needs at least one example", "examples")
-    if not negatives:
-        chk.error("examples.negative needs at least one example", "examples")
-    distinguish = []
-    for i, d in enumerate(data.get("distinguish") or []):
-        if not isinstance(d, dict) or "from" not in d or "by" not in d:
-            chk.error("each distinguish item needs 'from' (an entry id) and 'by' (what decides)", "distinguish", i)
-            continue
-        distinguish.append(Distinction(str(d["from"]), _text(d["by"])))
-    prior = data.get("prior", 0.0)
-    if not isinstance(prior, int | float) or not 0 <= prior <= 0.05:
-        chk.error(f"prior must be a number in [0, 0.05], got {prior!r}", "prior")
-        prior = 0.0
+    try:
+        condition = parse_condition(str(data["condition"]))
+        for missing in sorted(condition.names() - set(data["signals"])):
+            chk.error(f"condition names '{missing}', which is not a signal of this entry", "condition")
+    except ConditionSyntaxError as exc:
+        chk.error(f"condition: {exc}", "condition")
+    kind = EntryKind(data["kind"])
+    examples = data["examples"]
     entry = Entry(
-        id=entry_id, kind=str(kind), title=_text(data.get("title")), section=str(section),
-        summary=_text(data.get("summary")), path=rel, status=str(status), applies_to=applies,
-        cause=_text(data.get("cause")), symptoms=tuple(_text(s) for s in _as_tuple(data.get("symptoms"))),
-        questions=tuple(_text(q) for q in _as_tuple(data.get("questions"))),
-        signals=signals, condition=condition, exclusions=exclusions, distinguish=tuple(distinguish),
-        steps=steps, verify=tuple(_text(v) for v in _as_tuple(data.get("verify"))),
-        related=dict(data.get("related") or {}), references=_references(chk, data.get("references")),
-        prior=float(prior), positive_examples=positives, negative_examples=negatives,
+        id=entry_id, kind=kind, title=_text(data["title"]), section=Section(data["section"]),
+        summary=_text(data["summary"]), path=rel, status=Status(data.get("status", "stable")),
+        applies_to=tuple(data.get("applies_to") or ()), cause=_text(data.get("cause")),
+        symptoms=tuple(_text(s) for s in data.get("symptoms") or ()),
+        questions=tuple(_text(q) for q in data.get("questions") or ()),
+        signals=signals, condition=condition, exclusions=exclusions,
+        distinguish=tuple(Distinction(str(d["from"]), _text(d["by"])) for d in data.get("distinguish") or ()),
+        steps=_steps(data["resolution" if kind is EntryKind.PROBLEM else "steps"]),
+        verify=tuple(_text(v) for v in data.get("verify") or ()),
+        related={k: tuple(v) for k, v in (data.get("related") or {}).items()},
+        references=_references(data.get("references")), source=_references(data.get("source")),
+        prior=float(data.get("prior", 0.0)),
+        positive_examples=tuple(x for x in examples["positive"] if x.strip()),
+        negative_examples=tuple(x for x in examples["negative"] if x.strip()),
     )
-    return entry, chk.errors
+    return entry, chk.errors, lines
 
 
+# ------------------------------------------------------------------ the whole base
 def catalogue_ids(directory: Path) -> list[str]:
     path = directory / CATALOGUE_FILE
     if not path.exists():
@@ -330,38 +256,74 @@ def catalogue_ids(directory: Path) -> list[str]:
     return re.findall(r"id:\s*([a-z0-9-]+)", path.read_text(encoding="utf-8"))
 
 
-def load_knowledge_base(directory: Path | str | None = None, *, strict: bool = True) -> KnowledgeBase:
-    """Load every entry; with `strict`, raise KnowledgeBaseErrors listing every problem found."""
-    root = Path(directory) if directory else DEFAULT_KB_DIR
+def entry_files(root: Path) -> list[Path]:
+    return [p for p in sorted(root.rglob("*.y*ml")) if p.name != CATALOGUE_FILE]
+
+
+def _cross_checks(root: Path, entries: dict[str, Entry],
+                  lines: dict[str, dict[KeyPath, int]]) -> list[KnowledgeBaseError]:
+    errors = []
+    catalogue = catalogue_ids(root)
+    for entry in entries.values():
+        where = lines.get(entry.id, {})
+        for i, d in enumerate(entry.distinguish):
+            if d.other_id not in entries:
+                errors.append(KnowledgeBaseError(entry.path, where.get(("distinguish", i, "from")),
+                                                 f"distinguish: unknown entry id '{d.other_id}'"))
+        if entry.id not in catalogue and not entry.source:
+            errors.append(KnowledgeBaseError(entry.path, where.get(("id",), 1),
+                                             "an entry beyond the guide's catalogue needs a 'source': the Cisco "
+                                             "document or field notice it rests on"))
+    for wanted in catalogue:
+        if wanted not in entries:
+            errors.append(KnowledgeBaseError(f"{root.name}/{CATALOGUE_FILE}", None,
+                                             f"catalogue id '{wanted}' has no knowledge-base entry"))
+    return errors
+
+
+def read_knowledge_base(root: Path) -> tuple[KnowledgeBase, list[KnowledgeBaseError]]:
+    """Parse and validate every file (no cache): the base and every problem found."""
     errors: list[KnowledgeBaseError] = []
     entries: dict[str, Entry] = {}
-    if not root.is_dir():
-        raise KnowledgeBaseErrors([KnowledgeBaseError(str(root), None, "knowledge-base directory not found")])
-    for path in sorted(root.rglob("*.y*ml")):
-        if path.name == CATALOGUE_FILE:
-            continue
+    lines: dict[str, dict[KeyPath, int]] = {}
+    for path in entry_files(root):
         rel = str(path.relative_to(root.parent)) if root.parent in path.parents else str(path)
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             errors.append(KnowledgeBaseError(rel, None, f"cannot read file: {exc}"))
             continue
-        entry, problems = _build_entry(path, text, rel)
+        entry, problems, entry_lines = _build_entry(path, text, rel)
         errors.extend(problems)
-        if entry is None or not entry.id:
+        if entry is None:
             continue
         if entry.id in entries:
             errors.append(KnowledgeBaseError(rel, 1, f"duplicate id '{entry.id}' (also in {entries[entry.id].path})"))
             continue
         entries[entry.id] = entry
-    for entry in entries.values():
-        for d in entry.distinguish:
-            if d.other_id not in entries:
-                errors.append(KnowledgeBaseError(entry.path, None, f"distinguish: unknown entry id '{d.other_id}'"))
-    for wanted in catalogue_ids(root):
-        if wanted not in entries:
-            errors.append(KnowledgeBaseError(f"{root.name}/{CATALOGUE_FILE}", None,
-                                             f"catalogue id '{wanted}' has no knowledge-base entry"))
+        lines[entry.id] = entry_lines
+    errors.extend(_cross_checks(root, entries, lines))
+    return KnowledgeBase(entries=entries, directory=root), errors
+
+
+def load_knowledge_base(directory: Path | str | None = None, *, strict: bool = True,
+                        use_cache: bool = True) -> KnowledgeBase:
+    """Load every entry; with `strict`, raise KnowledgeBaseErrors listing every problem found. A valid base is
+    taken from (and stored in) the compiled cache unless `use_cache` is False."""
+    from . import kb_cache
+
+    root = Path(directory) if directory else DEFAULT_KB_DIR
+    if not root.is_dir():
+        raise KnowledgeBaseErrors([KnowledgeBaseError(str(root), None, "knowledge-base directory not found")])
+    key = kb_cache.cache_key(root) if use_cache else None
+    if key is not None:
+        cached = kb_cache.load(key)
+        if cached is not None:
+            cached.directory = root
+            return cached
+    kb, errors = read_knowledge_base(root)
     if errors and strict:
         raise KnowledgeBaseErrors(errors)
-    return KnowledgeBase(entries=entries, directory=root)
+    if key is not None and not errors:
+        kb_cache.store(key, kb)
+    return kb

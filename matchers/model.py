@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .conditions import Condition
 
 
 class SignalKind(StrEnum):
@@ -29,18 +32,17 @@ class Signal:
     name: str
     kind: SignalKind
     weight: float
-    source_line: int | None = None
     literals: tuple[str, ...] = ()    # as written, for display
     skeletons: tuple[str, ...] = ()   # literal or anchor skeletons, for the prefilter
     pattern: Any = None               # compiled RE2 pattern
-    pattern_text: str = ""
+    pattern_text: str = ""            # as written
     phrases: tuple[str, ...] = ()
     fact: str = ""
     fact_values: tuple[str, ...] = ()
     xconfig: XconfigSpec | None = None
     sip_codes: tuple[int, ...] = ()
     record: tuple[tuple[str, str], ...] = ()  # (key skeleton, value skeleton)
-    reason: str = ""
+    reason: str = ""                  # exclusions: why the look-alike evidence rules the entry out (shown)
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,8 @@ class Step:
 class Reference:
     title: str
     url: str = ""
-    seed_lines: str = ""
+    section: str = ""                # the part of the document that says it
+    seed_lines: str = ""             # maintainers' provenance in the OCR'd seed; never shown to users
 
 
 @dataclass(frozen=True)
@@ -62,27 +65,48 @@ class Distinction:
     by: str
 
 
+class EntryKind(StrEnum):
+    PROBLEM = "problem"
+    HOWTO = "howto"
+
+
+class Status(StrEnum):
+    STABLE = "stable"
+    TEST = "test"
+    EXPERIMENTAL = "experimental"    # reported, and the reply says so
+    DEPRECATED = "deprecated"        # never reported
+
+
+class Section(StrEnum):
+    TLS = "tls"
+    INBOUND = "inbound"
+    OUTBOUND = "outbound"
+    BIDIRECTIONAL = "bidirectional"
+    TOOLS = "tools"
+
+
 @dataclass
 class Entry:
     id: str
-    kind: str                        # problem | howto
+    kind: EntryKind
     title: str
-    section: str
+    section: Section
     summary: str
     path: str
-    status: str = "stable"
+    status: Status = Status.STABLE
     applies_to: tuple[str, ...] = ()
     cause: str = ""
     symptoms: tuple[str, ...] = ()
     questions: tuple[str, ...] = ()
     signals: dict[str, Signal] = field(default_factory=dict)
-    condition: Any = None            # conditions.Condition
+    condition: Condition | None = None
     exclusions: dict[str, Signal] = field(default_factory=dict)
     distinguish: tuple[Distinction, ...] = ()
     steps: tuple[Step, ...] = ()     # resolution steps (problem) or how-to steps
     verify: tuple[str, ...] = ()
-    related: dict[str, list[Any]] = field(default_factory=dict)
+    related: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     references: tuple[Reference, ...] = ()
+    source: tuple[Reference, ...] = ()   # the Cisco documents an entry beyond the guide rests on
     prior: float = 0.0
     positive_examples: tuple[str, ...] = ()
     negative_examples: tuple[str, ...] = ()

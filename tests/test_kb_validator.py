@@ -24,6 +24,7 @@ resolution:
 examples:
   positive: ["Inbound TLS Negotiation Error"]
   negative: ["all fine"]
+source: {title: "A Cisco document", url: "https://www.cisco.com/c/en/us/support/docs/demo.html"}
 """
 
 
@@ -128,3 +129,89 @@ def test_cli_validate_reports_problems_and_exit_code(tmp_path, capsys):
     directory = _write(tmp_path, GOOD.replace("signals:", "sigals: {}\nsignals:"))
     assert main(["--kb", str(directory), "kb", "validate"]) == 2
     assert "unknown field 'sigals'" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- the three malformed entries the design review found
+def test_exclusions_given_as_a_list_are_refused_at_their_line(tmp_path):
+    text = GOOD.replace("condition: error_line\n", "condition: error_line\nexclusions: [healthy]\n")
+    assert "demo-entry.yaml:11: exclusions: ['healthy'] is not of type 'object'" in _errors(_write(tmp_path, text))
+
+
+def test_examples_given_as_a_list_are_refused_at_their_line(tmp_path):
+    text = GOOD.replace('examples:\n  positive: ["Inbound TLS Negotiation Error"]\n  negative: ["all fine"]',
+                        'examples: ["Inbound TLS Negotiation Error"]')
+    assert "demo-entry.yaml:13: examples: ['Inbound TLS Negotiation Error'] is not of type 'object'" in _errors(
+        _write(tmp_path, text))
+
+
+def test_related_sip_codes_must_be_numbers(tmp_path):
+    text = GOOD.replace("condition: error_line\n", 'condition: error_line\nrelated: {sip: "404"}\n')
+    assert "demo-entry.yaml:11: related.sip: '404' is not of type 'array'" in _errors(_write(tmp_path, text))
+
+
+# ---------------------------------------------------------------- fields that did nothing are refused
+@pytest.mark.parametrize("field", ["note: shown nowhere", "min_score: 0.4"])
+def test_signal_fields_without_a_meaning_are_refused(tmp_path, field):
+    text = GOOD.replace("    weight: 0.8\n", f"    weight: 0.8\n    {field}\n")
+    name = field.split(":")[0]
+    assert f"demo-entry.yaml:10: signal 'error_line': unknown field '{name}' for a literal signal" in _errors(
+        _write(tmp_path, text))
+
+
+def test_a_list_item_that_yaml_read_as_a_mapping_is_refused(tmp_path):
+    verify = "verify:\n  - the log shows `CPL: <reject/>`\n"
+    text = GOOD.replace("condition: error_line\n", f"condition: error_line\n{verify}")
+    errors = _errors(_write(tmp_path, text))
+    assert "demo-entry.yaml:12: verify.0:" in errors and "is not of type 'string'" in errors
+
+
+def test_an_entry_beyond_the_catalogue_needs_a_source(tmp_path):
+    text = "\n".join(line for line in GOOD.split("\n") if not line.startswith("source:"))
+    assert "needs a 'source'" in _errors(_write(tmp_path, text))
+
+
+def test_status_must_be_a_known_value(tmp_path):
+    errors = _errors(_write(tmp_path, GOOD.replace("section: tls", "section: tls\nstatus: beta")))
+    assert "status must be one of stable, test, experimental, deprecated, got 'beta'" in errors
+
+
+def test_explain_of_a_sip_code_never_crashes(tmp_path, capsys):
+    from bot.cli import main
+
+    text = GOOD.replace("condition: error_line\n", "condition: error_line\nrelated: {sip: [404]}\n")
+    directory = _write(tmp_path, text)
+    assert main(["--kb", str(directory), "explain", "404"]) == 0
+    assert "demo-entry" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- the compiled cache
+def test_the_cache_is_used_rebuilt_when_a_file_changes_and_ignored_when_corrupt(tmp_path, monkeypatch):
+    from matchers import kb_cache
+
+    monkeypatch.setenv("BOT_KB_CACHE_DIR", str(tmp_path / "cache"))
+    directory = _write(tmp_path, GOOD)
+    assert load_knowledge_base(directory).get("demo-entry").title == "Demo"
+    assert len(list((tmp_path / "cache").glob("kb-*.pickle"))) == 1
+    stored = []
+    real = kb_cache.store
+    monkeypatch.setattr(kb_cache, "store", lambda key, kb: stored.append(key) or real(key, kb))
+    again = load_knowledge_base(directory)
+    assert stored == [] and again.get("demo-entry").signals["error_line"].weight == 0.8   # from the cache
+    assert again.get("demo-entry").condition.evaluate({"error_line"})                     # closures rebuilt
+    entry_file = directory / "tls" / "demo-entry.yaml"
+    entry_file.write_text(textwrap.dedent(GOOD).replace("weight: 0.8", "weight: 0.7"))
+    assert load_knowledge_base(directory).get("demo-entry").signals["error_line"].weight == 0.7
+    assert len(stored) == 1                                                               # stale: rebuilt
+    for path in (tmp_path / "cache").glob("kb-*.pickle"):
+        path.write_bytes(b"not a pickle")
+    assert load_knowledge_base(directory).get("demo-entry").signals["error_line"].weight == 0.7
+    assert len(stored) == 2                                                               # corrupt: rebuilt
+
+
+def test_a_broken_entry_is_never_served_from_the_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("BOT_KB_CACHE_DIR", str(tmp_path / "cache"))
+    directory = _write(tmp_path, GOOD)
+    load_knowledge_base(directory)
+    entry_file = directory / "tls" / "demo-entry.yaml"
+    entry_file.write_text(textwrap.dedent(GOOD).replace("signals:", "sigals: {}\nsignals:"))
+    assert "unknown field 'sigals'" in _errors(directory)

@@ -17,7 +17,7 @@ def cmd_kb_list(args: argparse.Namespace) -> int:
 
 
 def cmd_kb_validate(args: argparse.Namespace) -> int:
-    kb = load_knowledge_base(args.kb)
+    kb = load_knowledge_base(args.kb, use_cache=False)   # always the YAML itself
     print(f"knowledge base OK: {len(kb)} entries")
     return 0
 

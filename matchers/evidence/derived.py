@@ -25,10 +25,14 @@ WEBEX_MARKER = Extractor(
     triggers={"webex_marker": ("webex", "spark", "wbx2", "l2sip", "callservice", "call service", "hybrid",
                                "squared", "5062", "locus", "control hub")},
     facts={
-        "non_webex_context": "B2B/MRA/PSTN evidence (ports 5061/7001, partner aliases, such words) and no Webex marker",
-        "cert_chain_full_only": "every Certificate message or chain seen holds two or more certificates (value: count)",
-        "asks_how": "the message asks how/where/which/can I (a how-to question)",
-        "is_question": "the message is a question or a chat request",
+        "non_webex_context": 'B2B/MRA/PSTN-style evidence (ports 5061/7001, non-Webex called aliases, words such as '
+                             'B2B, MRA, Jabber, partner, PSTN) and no Webex marker anywhere (webex, spark, wbx2, '
+                             'l2sip, callservice, hybrid, squared, 5062, locus, Control Hub). Use it as an exclusion '
+                             'where the same error string occurs outside Hybrid Call.',
+        "cert_chain_full_only": 'every chain seen is complete (no leaf-only message anywhere): evidence against a '
+                                'missing chain (value: number of certificates)',
+        "asks_how": 'the message asks how/where/which/can I... (a how-to question)',
+        "is_question": 'the message is a question or chat request',
     },
 )
 

@@ -9,15 +9,22 @@ FACTS = Extractor(
     name="packet captures",
     triggers={},
     facts={
-        "syn_answered_by_rst": "a SYN to the port answered at once by RST (value: port)",
-        "syn_unanswered": "SYN retransmissions to the port with no SYN-ACK (value: port)",
-        "tls_alert": "a TLS alert seen in a capture or openssl output (value: unknown_ca, certificate_unknown, ...)",
-        "tls_alert_by_expressway": "a TLS alert the Expressway-E sent, seen in a packet capture (value: alert name)",
-        "tls_alert_by_webex": "a TLS alert Webex sent, seen in a packet capture (value: alert name)",
-        "cert_chain_leaf_only": "a TLS Certificate message or chain holding one certificate only",
-        "cert_chain_full": "a TLS Certificate message or chain holding two or more certificates (value: count)",
-        "cert_expressway_temporary": "a certificate is the Expressway factory Temporary Certificate (issuer "
-                                     "Temporary CA)",
+        "syn_answered_by_rst": 'a SYN to the port answered at once by RST (Wireshark list or tcpdump) (value: port)',
+        "syn_unanswered": 'SYN retransmissions to the port with no SYN-ACK (Wireshark list or tcpdump) (value: port)',
+        "tls_alert": 'Wireshark/tshark list or detail lines, openssl output (value: `unknown_ca`, '
+                     '`certificate_unknown`, `bad_certificate`, `handshake_failure`, ...)',
+        "tls_alert_by_expressway": 'a packet capture (`.pcap`/`.pcapng`): the alert came from the Expressway-E side '
+                                   "(the side whose certificates are not Webex's; without certificates, the 5062 "
+                                   'listener) (value: alert name, as `tls_alert`)',
+        "tls_alert_by_webex": 'a packet capture: the alert came from Webex (the side presenting a `*.ciscospark.com` /'
+                              ' `*.webex.com` / `*.wbx2.com` certificate) (value: alert name, as `tls_alert`)',
+        "cert_chain_leaf_only": 'a TLS Certificate message, `openssl s_client` chain, or a list holding one '
+                                'certificate only',
+        "cert_chain_full": 'a TLS Certificate message, `openssl s_client` chain, or a list holding two or more '
+                           'certificates (value: number of certificates (>= 2))',
+        "cert_expressway_temporary": "a certificate (PEM pasted or attached, DER, or in a capture's Certificate "
+                                     'message) is the Expressway factory certificate: OU or Netscape comment '
+                                     '"Temporary Certificate", issuer "Temporary CA ..."',
     },
     kinds=("capture",),
 )

@@ -14,17 +14,23 @@ FACTS = Extractor(
     name="certificates",
     triggers={},
     facts={
-        "cert_expressway_temporary": "a certificate is the Expressway factory Temporary Certificate (issuer "
-                                     "Temporary CA)",
-        "cert_no_san": "a server certificate (not Webex's, not a CA) has no Subject Alternative Name",
-        "cert_private_ca": "a server certificate is self-signed or from a CA not known to be public (value: "
-                           "self_signed or private_ca)",
-        "cert_expired": "a certificate has expired (value: webex, expressway or ca)",
-        "cert_not_yet_valid": "a certificate is not valid yet (value: webex, expressway or ca)",
-        "cert_eku_incomplete": "a certificate's extended key usage lacks TLS client or server authentication (value: "
-                               "client_auth, server_auth or both)",
-        "cert_chain_leaf_only": "a TLS Certificate message or chain holding one certificate only",
-        "cert_chain_full": "a TLS Certificate message or chain holding two or more certificates (value: count)",
+        "cert_expressway_temporary": "a certificate (PEM pasted or attached, DER, or in a capture's Certificate "
+                                     'message) is the Expressway factory certificate: OU or Netscape comment '
+                                     '"Temporary Certificate", issuer "Temporary CA ..."',
+        "cert_no_san": "a server certificate (neither Webex's nor a CA) has no Subject Alternative Name",
+        "cert_private_ca": 'a server certificate is self-signed, or issued by a CA not on the list of known public CAs'
+                           ' (a hint: its CA must then be uploaded to Control Hub) (value: `self_signed` or '
+                           '`private_ca`)',
+        "cert_expired": "a certificate's not-after date is past (value: `webex`, `expressway` or `ca` (whose "
+                        'certificate))',
+        "cert_not_yet_valid": "a certificate's not-before date is still ahead (value: `webex`, `expressway` or `ca`)",
+        "cert_eku_incomplete": "a certificate's extended key usage lacks TLS Web Client and/or Server Authentication "
+                               '(mutual TLS needs both) (value: `client_auth`, `server_auth` or `both` (what is '
+                               'missing))',
+        "cert_chain_leaf_only": 'a TLS Certificate message, `openssl s_client` chain, or a list holding one '
+                                'certificate only',
+        "cert_chain_full": 'a TLS Certificate message, `openssl s_client` chain, or a list holding two or more '
+                           'certificates (value: number of certificates (>= 2))',
     },
     kinds=("certificate",),
 )

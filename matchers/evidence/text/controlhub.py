@@ -30,7 +30,9 @@ def _extract(doc: Document, hits: Hits, out: FactSet) -> None:
 EXTRACTOR = Extractor(
     name="Control Hub SIP destination test",
     triggers={"controlhub": ("Socket test", "SSL Handshake", "Connecting to IP")},
-    facts={"controlhub_test_ok": "Control Hub SIP destination test rows all Successful"},
+    facts={
+        "controlhub_test_ok": 'Control Hub test rows all Successful',
+    },
     kinds=("controlhub",),
     extract=_extract,
 )

@@ -77,9 +77,12 @@ EXTRACTOR = Extractor(
     triggers={"dns": ("_sips._tcp", "Resolved hostname", "timed out", "timed-out", "can't find", "NXDOMAIN",
                       "SERVFAIL", "no servers could be reached", "DNS Lookup failed")},
     facts={
-        "srv_query": "an SRV query for _sips._tcp (value: callservice or subdomain)",
-        "srv_port": "an SRV answer's port (value: port)",
-        "dns_lookup_failed": "nslookup/dig: timed out, NXDOMAIN, can't find, SERVFAIL or no answer",
+        "srv_query": 'Expressway `Sending DNS query Name="_sips._tcp.…"`, dig/nslookup queries (value: `callservice`, '
+                     "`subdomain` (a Webex call subdomain) or `other` (any other domain, e.g. the customer's SIP "
+                     'destination))',
+        "srv_port": "SRV answers (Expressway `Resolved hostname … Port:'5061'`, dig/nslookup SRV records) (value: "
+                    'port)',
+        "dns_lookup_failed": "nslookup/dig: timed out, NXDOMAIN, can't find, SERVFAIL, no answer",
     },
     kinds=("dns",),
     extract=_extract,

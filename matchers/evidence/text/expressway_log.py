@@ -69,8 +69,8 @@ EXTRACTOR = Extractor(
         "handshake": ("Handshake succeeded", "Negotiation Error", "Handshake Failed", "Failed to establish"),
     },
     facts={
-        "tcp_connection_failed": "Expressway 'TCP Connection Failed' (value: destination port)",
-        "healthy_handshake": "'Handshake succeeded' with no TLS error in the paste",
+        "tcp_connection_failed": 'Expressway `Detail="TCP Connection Failed"` with its `Dst-port` (value: port)',
+        "healthy_handshake": '`Handshake succeeded` with no TLS error in the paste',
     },
     extract=_extract,
 )

@@ -47,7 +47,10 @@ def _extract(doc: Document, hits: Hits, out: FactSet) -> None:
 EXTRACTOR = Extractor(
     name="firewall logs",
     triggers={"firewall": ("deny", "drop", "denied", "blocked", "reset-both")},
-    facts={"firewall_blocks_5062": "a firewall log line blocking TCP 5062 (value: inbound, outbound or unknown)"},
+    facts={
+        "firewall_blocks_5062": 'a firewall log line (ASA, Palo Alto, ...) denying or dropping TCP 5062; direction '
+                                'from the interface/zone names (value: `inbound`, `outbound` or `unknown`)',
+    },
     kinds=("firewall",),
     extract=_extract,
 )

@@ -47,8 +47,8 @@ EXTRACTOR = Extractor(
     name="netstat listening sockets",
     triggers={"netstat": ("LISTEN",)},
     facts={
-        "netstat_5062_loopback_only": "netstat: 5062 LISTEN only on loopback",
-        "netstat_5062_external": "netstat: 5062 LISTEN on a non-loopback address",
+        "netstat_5062_loopback_only": 'netstat shows 5062 LISTEN only on 127.0.0.1 / ::1',
+        "netstat_5062_external": 'netstat shows 5062 LISTEN on a non-loopback address',
     },
     kinds=("netstat",),
     extract=_extract,

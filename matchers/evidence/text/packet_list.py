@@ -200,11 +200,14 @@ EXTRACTOR = Extractor(
         "certchain": ("Certificates Length", "Certificates (", "Certificate chain"),
     },
     facts={
-        "tls_alert": "a TLS alert seen in a capture or openssl output (value: unknown_ca, certificate_unknown, ...)",
-        "cert_chain_leaf_only": "a TLS Certificate message or chain holding one certificate only",
-        "cert_chain_full": "a TLS Certificate message or chain holding two or more certificates (value: count)",
-        "syn_answered_by_rst": "a SYN to the port answered at once by RST (value: port)",
-        "syn_unanswered": "SYN retransmissions to the port with no SYN-ACK (value: port)",
+        "tls_alert": 'Wireshark/tshark list or detail lines, openssl output (value: `unknown_ca`, '
+                     '`certificate_unknown`, `bad_certificate`, `handshake_failure`, ...)',
+        "cert_chain_leaf_only": 'a TLS Certificate message, `openssl s_client` chain, or a list holding one '
+                                'certificate only',
+        "cert_chain_full": 'a TLS Certificate message, `openssl s_client` chain, or a list holding two or more '
+                           'certificates (value: number of certificates (>= 2))',
+        "syn_answered_by_rst": 'a SYN to the port answered at once by RST (Wireshark list or tcpdump) (value: port)',
+        "syn_unanswered": 'SYN retransmissions to the port with no SYN-ACK (Wireshark list or tcpdump) (value: port)',
     },
     kinds=("capture",),
     extract=_extract,

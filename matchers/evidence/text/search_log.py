@@ -71,8 +71,10 @@ EXTRACTOR = Extractor(
     name="search log",
     triggers={"search": ("Considering search rule",)},
     facts={
-        "search_rule_preempts_webex": "a catch-all search rule is used before the Webex rule",
-        "webex_search_rule_considered": "the search log considers a rule towards the Webex/Hybrid DNS zone",
+        "search_rule_preempts_webex": 'a catch-all rule with `Stop` and a lower priority number than the Webex rule '
+                                      '(xConfiguration), or the search log considering a non-Webex rule for a Webex '
+                                      'alias while no rule targets the Webex zone',
+        "webex_search_rule_considered": 'the search log considers a rule towards the Hybrid/Webex DNS zone',
     },
     extract=_extract,
 )

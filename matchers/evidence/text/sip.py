@@ -212,11 +212,12 @@ EXTRACTOR = Extractor(
         "q850": ("Q.850", "cause"),
     },
     facts={
-        "call_type_squared_stripped": "an INVITE received with ;call-type=squared is sent on without it",
-        "call_type_squared_kept": "an INVITE received with ;call-type=squared is sent on with it (preservation works)",
-        "sdp_audio_port_zero": "an SDP m=audio line with port 0",
-        "sdp_audio_g729_only": "an SDP audio offer whose only codec is G.729",
-        "q850_cause": "a Q.850 cause (value: number)",
+        "call_type_squared_stripped": 'an INVITE received with `;call-type=squared` in Contact is sent on without it',
+        "call_type_squared_kept": 'an INVITE received with `;call-type=squared` is sent on with it: parameter '
+                                  'preservation works on that hop',
+        "sdp_audio_port_zero": 'an SDP `m=audio 0 ` line (a refused audio stream)',
+        "sdp_audio_g729_only": 'an SDP audio offer whose only codec is G.729 (payload 18), telephone-event aside',
+        "q850_cause": '`Reason: Q.850;cause=N`, or words `cause 47` (value: cause number)',
     },
     kinds=("sip",),
     extract=_extract,

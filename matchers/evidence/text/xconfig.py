@@ -230,7 +230,11 @@ EXTRACTOR = Extractor(
     name="xConfiguration and web UI settings",
     triggers={"xconfig": ("xConfiguration", "TraversalServer SIP", "TraversalClient SIP", "DNS SIP", "Neighbor SIP",
                           *UI_LABELS.keys())},
-    facts={"search_rule_preempts_webex": "a catch-all search rule is used before the Webex rule"},
+    facts={
+        "search_rule_preempts_webex": 'a catch-all rule with `Stop` and a lower priority number than the Webex rule '
+                                      '(xConfiguration), or the search log considering a non-Webex rule for a Webex '
+                                      'alias while no rule targets the Webex zone',
+    },
     kinds=("xconfig",),
     extract=_extract,
 )

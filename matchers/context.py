@@ -1,0 +1,27 @@
+"""What the engine knows about one input while it scores entries: the document, the prefilter hits, the facts,
+the chat text, the SIP codes, and caches that look-alike entries share."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .document import Document
+from .evidence.model import FactSet
+from .phrases import Prose
+
+
+@dataclass
+class Context:
+    doc: Document
+    hits: dict[str, list[int]]
+    facts: FactSet
+    prose: Prose
+    sip_codes: list[tuple[int, int | None]]
+    similar: dict[str, tuple[float, str]] = field(default_factory=dict)   # entry id -> (cosine, stored question)
+    chat_only: bool = False          # a question in words with no structured evidence
+    similar_best: str = ""
+    query: set[str] = field(default_factory=set)
+    without_similarity: dict[str, float] = field(default_factory=dict)
+    similar_margin: float = 0.0
+    record_values: dict[int, dict[str, str]] = field(default_factory=dict)
+    record_results: dict[tuple[tuple[tuple[str, str], ...], int], bool] = field(default_factory=dict)
+    folded_records: dict[tuple[int, bool], tuple[dict[str, str], str] | None] = field(default_factory=dict)

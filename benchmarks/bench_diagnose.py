@@ -93,7 +93,6 @@ def scaled_kb(factor: int, workdir: Path) -> Path:
     """Copy the knowledge base and add (factor-1) synthetic variants of every entry with new literals."""
     target = workdir / f"kb-x{factor}"
     shutil.copytree(DEFAULT_KB_DIR, target)
-    (target / "catalogue.yaml").unlink()
     rng = random.Random(factor)
     sources = sorted(DEFAULT_KB_DIR.rglob("*.yaml"))
     for path in sources:
@@ -103,6 +102,7 @@ def scaled_kb(factor: int, workdir: Path) -> Path:
         for k in range(1, factor):
             clone = dict(data)
             clone["id"] = f"{data['id']}-syn{k}"
+            clone["source"] = "synthetic entry for the benchmark"
             signals = {}
             for name, sig in data["signals"].items():
                 sig = dict(sig)

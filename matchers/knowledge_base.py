@@ -17,16 +17,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from jsonschema import Draft202012Validator, ValidationError
 
 from .conditions import ConditionSyntaxError, parse_condition
 from .errors import KnowledgeBaseError, KnowledgeBaseErrors
 from .model import Distinction, Entry, EntryKind, Reference, Section, Signal, Status, Step
 from .signals import build_signal
 from .yaml_lines import DuplicateKeyError, KeyPath, load_with_lines
+
+if TYPE_CHECKING:   # jsonschema is imported when YAML is validated, not when the cache serves the base
+    from jsonschema import Draft202012Validator, ValidationError
 
 DEFAULT_KB_DIR = Path(__file__).resolve().parent.parent / "knowledge"
 SCHEMA_FILE = Path(__file__).resolve().parent / "kb_schema.json"
@@ -55,6 +57,8 @@ def schema() -> dict[str, Any]:
 
 @lru_cache(maxsize=1)
 def _validator() -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(schema())
 
 

@@ -2,11 +2,13 @@
 and the jsonl record. Shown above the diagnosis, so the reader sees what the diagnosis rests on."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from matchers import EvidencePiece
-from matchers.evidence.capture.summary import LIST_HEADER
-from matchers.evidence.certificate.checks import Check
+from matchers.evidence.capture import LIST_HEADER
+
+if TYPE_CHECKING:   # the certificate stack is imported only when a certificate is read
+    from matchers.evidence.certificate.checks import Check
 
 IMAGE_QUOTE_LINES = 15
 CAPTURE_LIST_LINES = 20

@@ -29,6 +29,7 @@ FACTS = Extractor(
     kinds=("capture",),
 )
 EXTENSIONS = (".pcap", ".pcapng", ".cap")
+LIST_HEADER = "No.  Time  Source  Destination  Protocol  Length  Info"   # the summary's packet list starts here
 PCAP_MAGICS = (b"\xd4\xc3\xb2\xa1", b"\xa1\xb2\xc3\xd4", b"\x4d\x3c\xb2\xa1", b"\xa1\xb2\x3c\x4d")
 PCAPNG_MAGIC = b"\x0a\x0d\x0d\x0a"
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..model import Fact
+from . import LIST_HEADER
 from .streams import ACK, FIN, RST, SYN, Packet, Stream, TlsItem
 
 MAX_LISTED_STREAMS = 100
 MAX_LIST_LINES = 600
 MAX_CERT_LINES = 6
 QUIET_ALERTS = ("close_notify", "user_canceled")
-LIST_HEADER = "No.  Time  Source  Destination  Protocol  Length  Info"
 
 
 @dataclass

@@ -31,7 +31,7 @@ EVIDENCE_KINDS = {
 }
 COMMON_FIELDS = {
     "id", "kind", "status", "title", "section", "summary", "applies_to", "signals", "condition",
-    "exclusions", "references", "examples", "prior", "distinguish", "related",
+    "exclusions", "references", "examples", "prior", "distinguish", "related", "source",
 }
 PROBLEM_FIELDS = COMMON_FIELDS | {"cause", "symptoms", "resolution", "verify"}
 HOWTO_FIELDS = COMMON_FIELDS | {"questions", "steps", "cause", "symptoms", "verify"}

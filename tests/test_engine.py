@@ -76,7 +76,14 @@ def test_b2b_context_with_the_same_error_string_abstains(engine):
 
 
 def test_question_with_sip_code_in_words(engine):
-    assert ids(engine.diagnose("why 603 decline?"))[0] == "bi-cucm-max-incoming-msg-size"
+    asked = "why 603 decline after the webex user answers? cucm never sends the ACK"
+    assert ids(engine.diagnose(asked))[0] == "bi-cucm-max-incoming-msg-size"
+
+
+def test_bare_603_question_is_not_the_message_size_problem(engine):
+    # 603 Decline is also a user declining, Do Not Disturb or a carrier; the size limit needs no-ACK context
+    assert "bi-cucm-max-incoming-msg-size" not in ids(engine.diagnose("why 603 decline?"))
+    assert "bi-cucm-max-incoming-msg-size" not in ids(engine.diagnose("The Webex user declined the call: 603 Decline"))
 
 
 def test_extra_facts_from_non_text_evidence_join_the_decision(engine):

@@ -5,6 +5,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 
 from matchers import KnowledgeBaseErrors, load_knowledge_base
 
@@ -215,3 +216,21 @@ def test_a_broken_entry_is_never_served_from_the_cache(tmp_path, monkeypatch):
     entry_file = directory / "tls" / "demo-entry.yaml"
     entry_file.write_text(textwrap.dedent(GOOD).replace("signals:", "sigals: {}\nsignals:"))
     assert "unknown field 'sigals'" in _errors(directory)
+
+
+def test_entries_beyond_the_guide_name_their_source(kb):
+    """An entry that is not one of the guide's (catalogue) ids says which Cisco document it is written from."""
+    from matchers.knowledge_base import catalogue_ids
+
+    guide = set(catalogue_ids(kb.directory))
+    missing = []
+    for entry in kb:
+        if entry.id in guide:
+            continue
+        data = yaml.safe_load((kb.directory.parent / entry.path).read_text(encoding="utf-8"))
+        sources = data.get("source")
+        sources = sources if isinstance(sources, list) else [sources]
+        if not all(isinstance(s, dict) and s.get("title") and str(s.get("url", "")).startswith("https://")
+                   for s in sources):
+            missing.append(entry.id)
+    assert not missing, missing

@@ -254,7 +254,7 @@ def test_a_pasted_log_containing_help_is_evidence(bot, people, fake):
 
 
 def test_why_603_question_is_answered(bot, people, fake):
-    bot.say(people["alice"], people["dm"], "why 603 decline")
+    bot.say(people["alice"], people["dm"], "why 603 decline after the webex user answers, cucm never acks")
     assert "### " in bot.replies()[0]["markdown"]
 
 

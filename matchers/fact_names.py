@@ -1,6 +1,8 @@
 """The facts that parsers and checks can establish; knowledge-base `fact:` signals name one of these."""
 from __future__ import annotations
 
+from .parsers.capture_text import FACTS as CAPTURE_TEXT_FACTS
+
 FACT_NAMES: dict[str, str] = {
     "asks_how": "the message asks how/where/which/can I (a how-to question)",
     "is_question": "the message is a question or a chat request",
@@ -38,3 +40,4 @@ FACT_NAMES: dict[str, str] = {
     "cert_eku_incomplete": "a certificate's extended key usage lacks TLS client or server authentication (value: "
                            "client_auth, server_auth or both)",
 }
+FACT_NAMES.update(CAPTURE_TEXT_FACTS)   # capture text facts; the extractor registry will collect these

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from .document import Document
 from .normalize import clean_line, skeleton
-from .parsers import capture, dns, netstat, search_rules, sip
+from .parsers import capture, capture_text, dns, netstat, search_rules, sip
 from .parsers.base import Fact
 from .parsers.expressway_log import parse_record
 from .parsers.xconfig import UI_LABELS, Setting, parse_settings
@@ -30,6 +30,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "alert": ("Alert (Level", "Description:", "alert unknown ca", "alert certificate unknown",
               "alert bad certificate", "alert handshake failure"),
     "certchain": ("Certificates Length", "Certificates (", "Certificate chain"),
+    "capture_text": capture_text.TRIGGERS,
     "dns": ("_sips._tcp", "Resolved hostname", "timed out", "timed-out", "can't find", "NXDOMAIN",
             "SERVFAIL", "no servers could be reached", "DNS Lookup failed"),
     "netstat": ("LISTEN",),
@@ -106,6 +107,7 @@ def extract_facts(doc: Document, hits: dict[str, list[int]]) -> FactSet:
 
     for fact in capture.certificate_chain_facts(lines, hits.get("certchain", [])):
         out.add(fact)
+    _capture_text_facts(lines, hits.get("capture_text", []), out)
     summarise_chains(out)
 
     for i in hits.get("dns", []):
@@ -164,6 +166,22 @@ def extract_facts(doc: Document, hits: dict[str, list[int]]) -> FactSet:
             out.add(Fact("controlhub_test_ok", "", rows[0]))
         out.kinds.add("controlhub")
     return out
+
+
+# ---- capture text in every form (parsers/capture_text.py): wired here until the extractor registry takes it
+_SUBSUMED = frozenset({"syn_answered_by_rst", "syn_unanswered", "tls_alert", "cert_chain_leaf_only",
+                       "cert_chain_full"})
+
+
+def _capture_text_facts(lines: list[str], hit_lines: list[int], out: FactSet) -> None:
+    """Per-stream facts with senders; on the lines it read they replace the line-by-line ones above."""
+    captured = capture_text.read(lines, hit_lines)
+    if captured.packets:
+        out.kinds.add("capture")
+    if captured.lines:
+        out.facts = [f for f in out.facts if f.name not in _SUBSUMED or f.line not in captured.lines]
+        out.facts.extend(captured.facts)
+# ---- end of capture text
 
 
 def summarise_chains(out: FactSet) -> None:

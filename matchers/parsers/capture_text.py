@@ -32,7 +32,7 @@ from .textcap.derive import firewall_facts, stream_facts
 from .textcap.details import DetailReader
 from .textcap.dumps import parse_dump
 from .textcap.listing import Header, parse_header, parse_row
-from .textcap.packet import ListedPacket
+from .textcap.packet import ListedPacket, read_form
 from .textcap.sections import Section, Sections
 from .textcap.streams import TextStream, group
 
@@ -96,21 +96,22 @@ def read(lines: Sequence[str], hit_lines: Sequence[int]) -> CaptureText:
             continue
         raw = lines[i][:MAX_LINE_CHARS]
         try:
-            p = parse_dump(raw, i, lines[i - 1][:MAX_LINE_CHARS] if i else "")
+            text = read_form(raw)
+            p = parse_dump(text, i, read_form(lines[i - 1][:200]) if i and ">" in text else "")
             if p is None:
                 for j in range(max(scanned + 1, i - HEADER_LOOKBACK), i):
                     header = parse_header(lines[j][:MAX_LINE_CHARS]) or header
                 scanned = i
-                p = parse_row(raw, i, header)
+                p = parse_row(raw, text, i, header)
             if p is not None:
                 details.close()
                 p.section = sections.packet()
                 out.packets.append(p)
                 out.lines.add(i)
-            elif sections.feed(raw, i):
+            elif sections.feed(text, i):
                 details.close()
                 out.lines.add(i)
-            elif details.feed(raw, i):
+            elif details.feed(text, i):
                 out.lines.add(i)
         except (ValueError, IndexError, KeyError, TypeError, AttributeError):
             continue                  # damaged beyond reading: the line is skipped

@@ -3,6 +3,7 @@ frame's tree, line by line (indentation and tree arrows do not matter, so OCR'd 
 
 Only the lines that carry something are fed in, in order; `DetailReader` keeps the frame they belong to.
 
+>>> from .packet import read_form
 >>> r = DetailReader()
 >>> for i, line in enumerate([
 ...         "Frame 19: 73 bytes on wire (584 bits), 73 bytes captured (584 bits)",
@@ -11,7 +12,7 @@ Only the lines that carry something are fed in, in order; `DetailReader` keeps t
 ...         "    Flags: 0x018 (PSH, ACK)",
 ...         "    TLSv1.2 Record Layer: Alert (Level: Fatal, Description: Unknown CA)",
 ...         "            Description: Unknown CA (48)"]):
-...     _ = r.feed(line, i)
+...     _ = r.feed(read_form(line), i)
 >>> [(p.src, p.sport, sorted(p.flags), [a.name for a in p.alerts]) for p in r.finish()]
 [('198.51.100.20', 5062, ['ack', 'psh'], ['unknown_ca'])]
 """
@@ -20,14 +21,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ...normalize import clean_line, skeleton
+from ...normalize import skeleton
 from .packet import (
     Alert,
     CertMessage,
     ListedCert,
     ListedPacket,
     alert_in,
-    fix_numbers,
     is_address,
     parse_name,
     port_number,
@@ -65,11 +65,12 @@ class DetailReader:
         self.message: CertMessage | None = None
         self.name_of = ""                 # issuer / subject: the RDN sequence the next line gives
 
-    def feed(self, raw: str, line: int) -> bool:
-        """Read one details line; False when it is none of the lines this reader knows."""
+    def feed(self, cleaned: str, line: int) -> bool:
+        """Read one details line (as `read_form` gives it); False when it is none of the lines this reader
+        knows."""
         if len(self.frames) >= MAX_FRAMES:
             return False
-        text = _TREE.sub("", fix_numbers(clean_line(raw))).strip()
+        text = _TREE.sub("", cleaned).strip()
         sk = skeleton(text)
         m = _FRAME.match(text)
         if m:

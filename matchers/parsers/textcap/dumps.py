@@ -1,11 +1,12 @@
 """One-line packet dumps: `tcpdump -nn` (with -v/-vv the addresses and flags are on the indented second line),
 FTD `capture-traffic`, and Cisco ASA/FTD `show capture NAME` (flags S R P F U and ".", then `ack N`).
 
->>> p = parse_dump("   1: 10:14:07.388921       203.0.113.73.39114 > 198.51.100.20.5062: S 2716211883:2716211883(0) "
-...                "win 29200 <mss 1380,sackOK,timestamp 41511 0>", 4)
+>>> from .packet import read_form
+>>> p = parse_dump(read_form("   1: 10:14:07.388921       203.0.113.73.39114 > 198.51.100.20.5062: S "
+...                          "2716211883:2716211883(0) win 29200 <mss 1380,sackOK,timestamp 41511 0>"), 4)
 >>> p.form, p.src, p.sport, p.dport, sorted(p.flags), p.time
 ('asa', '203.0.113.73', 39114, 5062, ['syn'], '10:14:07.388921')
->>> p = parse_dump("    198.51.100.20.5062 > 203.0.113.73.39114: Flags [R.], cksum 0x51f2 (correct), seq 0, ack 1", 9)
+>>> p = parse_dump(read_form("  198.51.100.20.5062 > 203.0.113.73.39114: Flags [R.], cksum 0x51f2, seq 0, ack 1"), 9)
 >>> p.form, p.src, sorted(p.flags)
 ('tcpdump', '198.51.100.20', ['ack', 'rst'])
 """
@@ -13,8 +14,7 @@ from __future__ import annotations
 
 import re
 
-from ...normalize import clean_line
-from .packet import IPV4, IPV6, ListedPacket, fix_numbers, port_number, time_in
+from .packet import IPV4, IPV6, ListedPacket, port_number, time_in
 
 _HOST = rf"({IPV4}|{IPV6}|[a-z][\w-]*(?:\.[a-z][\w-]*)*)"
 _PORT = r"(\d{1,5}|sip-tls|sips|sip)"
@@ -26,9 +26,11 @@ _ACK = re.compile(r"\back\s+\d")
 _DROP = re.compile(r"drop-reason\s*:\s*(.*?)(?:,\s*drop-location|$)")
 
 
-def parse_dump(raw: str, line: int, previous: str = "") -> ListedPacket | None:
-    """A tcpdump or ASA capture line; `previous` is the line before (tcpdump -v puts the time there)."""
-    text = fix_numbers(clean_line(raw))
+def parse_dump(text: str, line: int, previous: str = "") -> ListedPacket | None:
+    """A tcpdump or ASA capture line, cleaned (`read_form`); `previous` is the line before, also cleaned
+    (tcpdump -v puts the time there)."""
+    if ">" not in text:
+        return None
     m = _DUMP.search(text)
     if not m:
         return None
@@ -46,7 +48,7 @@ def parse_dump(raw: str, line: int, previous: str = "") -> ListedPacket | None:
             flags.add("ack")
     else:
         return None   # UDP, ICMP or another protocol's decode
-    when = time_in(text[:m.start()]) or time_in(fix_numbers(clean_line(previous)))
+    when = time_in(text[:m.start()]) or time_in(previous)
     p = ListedPacket(line, "tcpdump" if tcpdump else "asa", m.group(1), m.group(3), sport, dport,
                      frozenset(flags), time=when)
     drop = _DROP.search(rest)

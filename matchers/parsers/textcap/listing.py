@@ -2,11 +2,13 @@
 summaries: any column set and order, with or without the header line.
 
 >>> header = parse_header("No.\\tTime\\tSource\\tSrc Port\\tDestination\\tDst Port\\tProtocol\\tLength\\tInfo")
->>> p = parse_row("7\\t0.01\\t198.51.100.20\\t5062\\t203.0.113.73\\t41706\\tTLSv1.2\\t73\\t"
-...               "Alert (Level: Fatal, Description: Unknown CA)", 7, header)
+>>> row = ("7\\t0.01\\t198.51.100.20\\t5062\\t203.0.113.73\\t41706\\tTLSv1.2\\t73\\t"
+...        "Alert (Level: Fatal, Description: Unknown CA)")
+>>> p = parse_row(row, read_form(row), 7, header)
 >>> p.sport, p.dport, p.alerts[0].name
 (5062, 41706, 'unknown_ca')
->>> p = parse_row("  3  0.000212 203.0.113.73 → 198.51.100.20 TCP 74 [TCP Retransmission] 41706 → 5062 [SYN]", 3)
+>>> row = "  3  0.000212 203.0.113.73 → 198.51.100.20 TCP 74 [TCP Retransmission] 41706 → 5062 [SYN]"
+>>> p = parse_row(row, read_form(row), 3)
 >>> p.src, p.dst, p.sport, p.dport, sorted(p.flags), p.retransmission
 ('203.0.113.73', '198.51.100.20', 41706, 5062, ['syn'], True)
 """
@@ -16,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from ...normalize import clean_line, skeleton
-from .packet import Alert, ListedPacket, alert_in, fix_numbers, is_address, port_number, time_in, tls_labels
+from .packet import Alert, ListedPacket, alert_in, is_address, port_number, read_form, time_in, tls_labels
 
 # Info of a TCP row: "41706 → 5062 [SYN, ACK] Seq=0 ..." (older Wireshark: ">"; a mis-decoded arrow: "â†’")
 _TCP_INFO = re.compile(r"(?<![\d.])(\d{1,5})\s*(?:→|->|>|â†’|-)\s*(\d{1,5})\s*\[([a-z, ]{3,30})\]")
@@ -41,9 +43,11 @@ class Header:
 
 def parse_header(raw: str) -> Header | None:
     """A packet-list header line: it names the Source and Destination columns and one more known column."""
+    low = raw.lower()
+    if ('"' in low or "=" in low or len(low) > 300 or ("source" not in low and "src" not in low)
+            or ("destination" not in low and "dst" not in low)):
+        return None      # most lines looked at are log lines above a row: turned away before any regex
     text = clean_line(raw.replace("\t", "  "))
-    if "source" not in text and "src" not in text:
-        return None
     kinds = dict(_COLUMN_NAMES)
     if "\t" in raw:
         cells = [clean_line(c) for c in raw.split("\t") if c.strip()]
@@ -57,9 +61,11 @@ def parse_header(raw: str) -> Header | None:
     return Header(columns)
 
 
-def parse_row(raw: str, line: int, header: Header | None = None) -> ListedPacket | None:
-    """One list row, or None when the line is not one (two bare addresses and a protocol or TCP Info needed)."""
-    text = fix_numbers(clean_line(raw.replace("\t", "  ")))
+def parse_row(raw: str, text: str, line: int, header: Header | None = None) -> ListedPacket | None:
+    """One list row (`text` is `raw` as `read_form` gives it), or None when the line is not one: two bare
+    addresses and a protocol or a TCP Info are needed."""
+    if text.count(".") < 6 and text.count(":") < 4:
+        return None          # cannot hold two addresses
     cells = _cells(raw, text, header) if header else None
     if cells is None:
         cells = _guess_cells(text)
@@ -90,7 +96,7 @@ def _cells(raw: str, text: str, header: Header) -> dict[str, str] | None:
     from the left (a date and time two), those after it one each from the right."""
     columns = header.columns
     if "\t" in raw:
-        values = [fix_numbers(clean_line(c)) for c in raw.split("\t")]
+        values = [read_form(c) for c in raw.split("\t")]
         values = [v for v in values if v] if len(values) != len(columns) else values
         if len(values) == len(columns):
             return _valid(dict(zip(columns, values, strict=True)))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ...normalize import skeleton
+from ...normalize import clean_line, skeleton
 from ..certificate import WEBEX_DOMAINS
 from ..tls_records import ALERTS, HANDSHAKE_NAMES
 
@@ -128,6 +128,12 @@ def fix_numbers(text: str) -> str:
     if not any(c in text for c in "oOlI|"):
         return text
     return _NUMERIC_RUN.sub(lambda m: m.group(0).translate(_RUN_TABLE), text)
+
+
+def read_form(raw: str) -> str:
+    """The form every capture reader works on: clean_line (lower case, blanks squeezed, OCR repaired from
+    context), then the digits of dotted runs repaired."""
+    return fix_numbers(clean_line(raw))
 
 
 def is_address(token: str) -> bool:

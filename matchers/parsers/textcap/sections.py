@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ...normalize import clean_line
-
 _OUTSIDE = {"out", "outside", "outer", "external", "ext", "untrust", "untrusted", "internet", "wan", "public",
             "unsecure"}
 _INSIDE = {"in", "inside", "inner", "internal", "dmz", "trust", "trusted", "lan", "private", "secure",
@@ -61,9 +59,8 @@ class Sections:
     def current(self) -> int:
         return self.sections[-1].id if self.sections else 0
 
-    def feed(self, raw: str, line: int) -> bool:
-        """Read a line that may start, count or end a capture; False when it does none of those."""
-        text = clean_line(raw)
+    def feed(self, text: str, line: int) -> bool:
+        """Read a cleaned line that may start, count or end a capture; False when it does none of those."""
         if len(text) > 160:
             return False
         m = _DEFINED.match(text)

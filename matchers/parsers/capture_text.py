@@ -41,10 +41,11 @@ MAX_LINE_CHARS = 4000       # a certificate summary is long, a hex dump line lon
 HEADER_LOOKBACK = 40
 
 TRIGGERS: tuple[str, ...] = (
-    # packet list rows on the Hybrid Call ports (Info "41706 → 5062 [SYN]"), and their flags
-    "→ 5062", "5062 →", "-> 5062", "5062 ->", "> 5062", "5062 >",
-    "→ 5061", "5061 →", "-> 5061", "5061 ->", "> 5061", "5061 >",
-    "[SYN]", "[SYN, ACK]", "[RST", "[FIN", "Retransmission",
+    # packet list rows on the Hybrid Call ports (Info "41706 → 5062 [SYN]"; OCR reads the arrow as "-"), and,
+    # for rows whose arrow OCR lost, the flags and the fields of a SYN or a RST
+    "→ 5062", "5062 →", "-> 5062", "5062 ->", "> 5062", "5062 >", "- 5062", "5062 -",
+    "→ 5061", "5061 →", "-> 5061", "5061 ->", "> 5061", "5061 >", "- 5061", "5061 -",
+    "[SYN, ACK]", "[RST, ACK]", "[FIN, ACK]", "[PSH, ACK]", "Seq=0 Win=", "Win=0 Len=0", "Retransmission",
     # list rows of TLS records carry no ports: their protocol column and Info labels
     "TLSv1", "SSLv3", "Client Hello", "Server Hello", "Certificate Request", "Client Key Exchange",
     "Change Cipher Spec", "Encrypted Handshake", "Application Data", "Alert (Level", "Encrypted Alert",
@@ -99,7 +100,7 @@ def read(lines: Sequence[str], hit_lines: Sequence[int]) -> CaptureText:
             text = read_form(raw)
             p = parse_dump(text, i, read_form(lines[i - 1][:200]) if i and ">" in text else "")
             if p is None:
-                for j in range(max(scanned + 1, i - HEADER_LOOKBACK), i):
+                for j in range(max(scanned + 1, i - HEADER_LOOKBACK), i + 1):   # a row never reads as one
                     header = parse_header(lines[j][:MAX_LINE_CHARS]) or header
                 scanned = i
                 p = parse_row(raw, text, i, header)
@@ -115,8 +116,7 @@ def read(lines: Sequence[str], hit_lines: Sequence[int]) -> CaptureText:
                 out.lines.add(i)
         except (ValueError, IndexError, KeyError, TypeError, AttributeError):
             continue                  # damaged beyond reading: the line is skipped
-    out.packets.extend(details.finish())
-    out.packets.sort(key=lambda p: p.line)
+    out.packets = _merge(out.packets, details.finish())
     out.sections = sections.finish()
     out.streams = group(out.packets)
     by_id = {s.id: s for s in out.sections}
@@ -124,3 +124,11 @@ def read(lines: Sequence[str], hit_lines: Sequence[int]) -> CaptureText:
         out.facts.extend(stream_facts(stream, by_id))
     out.facts.extend(firewall_facts(out.streams, by_id))
     return out
+
+
+def _merge(rows: list[ListedPacket], frames: list[ListedPacket]) -> list[ListedPacket]:
+    """Export Packet Dissections (and tshark -V -P) print each frame's list row above its details: the row
+    and "Frame N:" are one packet, and the details say more."""
+    detailed = {(f.section, f.number) for f in frames if f.number}
+    kept = [p for p in rows if not (p.number and p.form == "list" and (p.section, p.number) in detailed)]
+    return sorted(kept + frames, key=lambda p: p.line)

@@ -74,7 +74,7 @@ class DetailReader:
         sk = skeleton(text)
         m = _FRAME.match(text)
         if m:
-            self._new_frame(line)
+            self._new_frame(line).number = m.group(1)
             return True
         if _starts(sk, "lnternetprotocolverslon"):
             if self.frame is not None and (self.frame.src or self.frame.sport is not None):

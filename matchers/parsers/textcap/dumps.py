@@ -20,7 +20,7 @@ _HOST = rf"({IPV4}|{IPV6}|[a-z][\w-]*(?:\.[a-z][\w-]*)*)"
 _PORT = r"(\d{1,5}|sip-tls|sips|sip)"
 _DUMP = re.compile(rf"(?<![\w.:]){_HOST}\.{_PORT}\s*>\s*{_HOST}\.{_PORT}\s*:\s*(.*)$")
 _TCPDUMP_FLAGS = re.compile(r"^flags\s*\[([sfrpuew.]*|none)\]")
-_ASA_FLAGS = re.compile(r"^([sfrpuew]{1,6}|\.)\s+(?=\d+:\d+\(\d+\)|ack\b|win\b)")
+_ASA_FLAGS = re.compile(r"^([sfrpuew]{1,6}|\.)\s+(?=\w+:\w+\(\w+\)|ack\b|win\b)")   # seq:seq(len), OCR or not
 _FLAG_LETTERS = {"s": "syn", "r": "rst", "f": "fin", "p": "psh", ".": "ack"}
 _ACK = re.compile(r"\back\s+\d")
 _DROP = re.compile(r"drop-reason\s*:\s*(.*?)(?:,\s*drop-location|$)")

@@ -78,7 +78,8 @@ def parse_row(raw: str, text: str, line: int, header: Header | None = None) -> L
     if not tcp and not labels and not _PROTOCOLS.match(protocol):
         return None
     p = ListedPacket(line, "list", cells["src"], cells["dst"], time=cells.get("time") or time_in(text),
-                     stream=cells.get("stream", "") if cells.get("stream", "").isdigit() else "")
+                     stream=cells.get("stream", "") if cells.get("stream", "").isdigit() else "",
+                     number=cells.get("no", "") if cells.get("no", "").isdigit() else "")
     p.sport, p.dport = port_number(cells.get("sport")), port_number(cells.get("dport"))
     if tcp:
         p.sport, p.dport = int(tcp.group(1)), int(tcp.group(2))
@@ -137,7 +138,7 @@ def _guess_cells(text: str) -> dict[str, str] | None:
     if len(at) < 2:
         return None
     s, d = at[0], at[1]
-    cells = {"src": tokens[s], "dst": tokens[d]}
+    cells = {"src": tokens[s], "dst": tokens[d], "no": tokens[0] if s > 0 else ""}
     after_src = tokens[s + 1] if s + 1 < d else ""
     after_dst = tokens[d + 1] if d + 1 < len(tokens) else ""
     rest = d + 1

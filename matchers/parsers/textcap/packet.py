@@ -97,6 +97,7 @@ class ListedPacket:
     retransmission: bool = False
     time: str = ""
     stream: str = ""                 # Wireshark's stream index, when shown
+    number: str = ""                 # the frame number (list No. column, details "Frame N:")
     section: int = 0                 # which capture of the paste (ASA outside / inside, ...)
     tls: list[str] = field(default_factory=list)            # record labels: Client Hello, Certificate, ...
     alerts: list[Alert] = field(default_factory=list)

@@ -241,6 +241,12 @@ def test_asa_asp_drop_capture():
     assert value == "inbound" and values["reason"] == "(acl-drop) flow is denied by configured rule"
 
 
+def test_wireshark_list_outside_and_an_empty_tcpdump_on_the_expressway_e():
+    found = facts(sample("wireshark_outside_tcpdump_expe_empty.txt"))
+    value, values = found["firewall_drops_syn"][0]
+    assert value == "inbound" and values["inside"] == "tcpdump" and values["packets_inside"] == "0"
+
+
 def test_an_outside_capture_alone_is_not_a_firewall_drop():
     text = ASA_OUTSIDE_INSIDE.split("capture inside:")[0]
     found = facts(text)

@@ -60,7 +60,7 @@ TRIGGERS: tuple[str, ...] = (
     # which capture: ASA/FTD show capture, tcpdump runs, headings naming the interface
     "show capture", "raw-data", "packet captured", "packets captured", "packet shown", "packets shown",
     "tcpdump", "listening on", "capture outside", "capture inside", "outside capture", "inside capture",
-    "interface outside", "interface inside",
+    "interface outside", "interface inside", "outside interface", "inside interface",
 )
 
 FACTS: dict[str, str] = {

@@ -4,6 +4,9 @@ together ("capture outside:", "show capture CAPI", "0 packet captured"), or a tc
 
 >>> placement("show capture capout"), placement("capture inside:"), placement("cap_in"), placement("tcpdump -ni eth0")
 ('outside', 'inside', 'inside', '')
+>>> placement("capture on the firewall outside interface:")
+'outside'
+
 """
 from __future__ import annotations
 
@@ -83,7 +86,8 @@ class Sections:
         if _TCPDUMP.search(text):
             last = self.sections[-1] if self.sections else None
             if last is None or last.kind != "tcpdump" or last.closed or last.packets:
-                self._start(line, "tcpdump", placement(text), "tcpdump")
+                # tcpdump is what the Expressway-E itself captures with: inside the firewall unless it says
+                self._start(line, "tcpdump", placement(text) or "inside", "tcpdump")
             return True
         if _HEADING.search(text) and len(text) <= 80:
             place = placement(text)

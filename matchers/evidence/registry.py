@@ -17,7 +17,18 @@ from typing import TYPE_CHECKING
 from ..normalize import skeleton
 from . import capture, certificate, derived
 from .model import Extractor, FactSet
-from .text import controlhub, dns, expressway_log, firewall, netstat, packet_list, search_log, sip, xconfig
+from .text import (
+    capture_text,
+    controlhub,
+    dns,
+    expressway_log,
+    firewall,
+    netstat,
+    packet_list,
+    search_log,
+    sip,
+    xconfig,
+)
 
 if TYPE_CHECKING:
     from ..document import Document
@@ -25,6 +36,7 @@ if TYPE_CHECKING:
 EXTRACTORS: tuple[Extractor, ...] = (
     xconfig.EXTRACTOR,
     packet_list.EXTRACTOR,
+    capture_text.EXTRACTOR,        # after packet_list: replaces its facts on the lines it reads
     dns.EXTRACTOR,
     netstat.EXTRACTOR,
     sip.EXTRACTOR,

@@ -5,9 +5,9 @@
 
 Builds an Expressway-style diagnostic log of the given size: an Expressway-E's records and, for one call in
 three, the Expressway-C's too, interleaved by time (one call every 0.8 s, each Webex > E > C > Unified CM with
-100/180/200/ACK and a BYE a minute later), one call in ten rejected by the Expressway-C with 404 Policy Response, one in forty a Webex
-connection that dies in the TLS handshake, and search-rule noise lines between. Then times `find_calls` on
-its lines and prints the calls found and calls per second.
+100/180/200/ACK and a BYE a minute later), one call in ten rejected by the Expressway-C with 404 Policy
+Response, one in forty a Webex connection that dies in the TLS handshake, and search-rule noise lines between.
+Then times `find_calls` on its lines and prints the calls found and calls per second.
 """
 from __future__ import annotations
 

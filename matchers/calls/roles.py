@@ -303,10 +303,12 @@ def _next(role: str | None, rightwards: bool) -> str:
     return chain[at] if at >= 0 else chain[1]
 
 
-def _matching_request(records: list[SipRecord], k: int) -> SipRecord | None:
+def _matching_request(records: list[SipRecord], k: int, lookback: int = 64) -> SipRecord | None:
+    """The latest request of the response's CSeq among the few records before it (bounded: a paste of
+    thousands of bare messages stays linear)."""
     number, method = records[k].cseq
-    for rec in reversed(records[:k]):
+    for j in range(k - 1, max(-1, k - 1 - lookback), -1):
+        rec = records[j]
         if rec.code == 0 and rec.sender is not None and (rec.cseq == (number, method) or not number):
             return rec
     return None
-

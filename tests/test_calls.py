@@ -6,9 +6,9 @@ import socket
 
 import dpkt
 import pytest
-from call_logs import Log, Site, inbound, message
 
 from matchers.calls import EXPC, EXPE, INBOUND, OUTBOUND, UCM, WEBEX, calls_from_capture, find_calls
+from tests.call_logs import Log, Site, inbound, message
 
 SITE = Site()
 E_OUT, E_IN, C, UCM_IP = SITE.expe_out, SITE.expe_in, SITE.expc_ip, SITE.ucm

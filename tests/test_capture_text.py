@@ -365,9 +365,8 @@ def test_end_to_end_evidence_names_the_sender(engine_):
 
 def test_a_pcap_of_webex_syns_now_reads_as_inbound(engine_):
     """The .pcap summary's list is capture text too: its unanswered SYNs get their direction from it."""
-    from tests.evidence_builders import SYN, Capture
-
     from matchers.evidence.capture import reader as pcap
+    from tests.evidence_builders import SYN, Capture
 
     cap = Capture()
     for _ in range(3):

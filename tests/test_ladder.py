@@ -6,11 +6,11 @@ import os
 import shutil
 
 import pytest
-from call_logs import Log, Site, inbound
 from PIL import Image
 
-from bot.ladder import WIDTH_PX, _fit, ladder_figure, pick_calls, render_ladder
+from bot.render.ladder import WIDTH_PX, _fit, ladder_figure, pick_calls, render_ladder
 from matchers.calls import find_calls
+from tests.call_logs import Log, Site, inbound
 
 REASON = "404 Policy Response: Preloaded SIP routes support Off"
 OCR_REQUIRED = os.environ.get("CI") == "true"

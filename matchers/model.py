@@ -98,6 +98,9 @@ class Entry:
     cause: str = ""
     symptoms: tuple[str, ...] = ()
     questions: tuple[str, ...] = ()
+    zh_title: str = ""                   # Simplified Chinese wordings (the Chinese guide's vocabulary)
+    zh_questions: tuple[str, ...] = ()
+    zh_symptoms: tuple[str, ...] = ()
     signals: dict[str, Signal] = field(default_factory=dict)
     condition: Condition | None = None
     exclusions: dict[str, Signal] = field(default_factory=dict)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run the test suite: creates .venv if needed, installs the project with its test tools, validates the
-# knowledge base, lints, then runs pytest (doctests included).
+# knowledge base, lints, type-checks (matchers strictly), checks the import layers, then runs pytest (doctests
+# included).
 set -euo pipefail
 cd "$(dirname "$0")"
 if [ ! -x .venv/bin/python ]; then
@@ -13,4 +14,6 @@ if [ "${CI:-}" = "true" ] || [ "${INSTALL_SYSTEM_DEPS:-}" = "1" ]; then
 fi
 .venv/bin/python -m bot kb validate
 .venv/bin/ruff check matchers bot tests benchmarks
+.venv/bin/mypy matchers bot
+.venv/bin/lint-imports
 .venv/bin/python -m pytest -q --doctest-modules matchers bot tests -p no:cacheprovider "$@"

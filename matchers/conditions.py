@@ -75,14 +75,28 @@ def parse_condition(text: str) -> Condition:
         while peek() == "or":
             take()
             parts.append(term())
-        return parts[0] if len(parts) == 1 else (lambda f, ps=tuple(parts): any(p(f) for p in ps))
+        if len(parts) == 1:
+            return parts[0]
+        alternatives = tuple(parts)
+
+        def any_of(f: Container[str]) -> bool:
+            return any(p(f) for p in alternatives)
+
+        return any_of
 
     def term() -> Callable[[Container[str]], bool]:
         parts = [factor()]
         while peek() == "and":
             take()
             parts.append(factor())
-        return parts[0] if len(parts) == 1 else (lambda f, ps=tuple(parts): all(p(f) for p in ps))
+        if len(parts) == 1:
+            return parts[0]
+        required = tuple(parts)
+
+        def all_of(f: Container[str]) -> bool:
+            return all(p(f) for p in required)
+
+        return all_of
 
     def factor() -> Callable[[Container[str]], bool]:
         tok = peek()
@@ -105,12 +119,21 @@ def parse_condition(text: str) -> Condition:
                 group.append(take())
             take(")")
             names.update(group)
-            return lambda f, g=tuple(group), n=need: sum(1 for x in g if x in f) >= n
+            members, need_count = tuple(group), need
+
+            def at_least(f: Container[str]) -> bool:
+                return sum(1 for x in members if x in f) >= need_count
+
+            return at_least
         name = take()
         if name in {"and", "or", "of", ")", ",", "("}:
             raise ConditionSyntaxError(f"expected a signal name, found {name!r}")
         names.add(name)
-        return lambda f, n=name: n in f
+
+        def present(f: Container[str]) -> bool:
+            return name in f
+
+        return present
 
     if not tokens:
         raise ConditionSyntaxError("condition is empty")

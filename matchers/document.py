@@ -270,9 +270,8 @@ class Document:
         >>> doc.with_continuation(0)
         'Event="Search Completed" Reason="Forbidden" Dst-alias="sip:a@b.example"'
         """
-        cached = self._continued.get(index, False)
-        if cached is not False:
-            return cached
+        if index in self._continued:
+            return self._continued[index]
         joined = None
         if index + 1 < len(self.lines):
             line, tail = self.lines[index].rstrip(), self.lines[index + 1].strip()

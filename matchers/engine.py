@@ -284,10 +284,10 @@ def _mark_ambiguity(diagnoses: list[Diagnosis], unreported: list[Diagnosis]) -> 
             if first.confidence - second.confidence > AMBIGUITY_MARGIN:
                 continue
             for a, b in ((first, second), (second, first)):
-                for d in a.entry.distinguish:
-                    if d.other_id == b.entry.id:
-                        first.ambiguous_with.append((second.entry.id, d.by))
-                        second.ambiguous_with.append((first.entry.id, d.by))
+                for x in a.entry.distinguish:
+                    if x.other_id == b.entry.id:
+                        first.ambiguous_with.append((second.entry.id, x.by))
+                        second.ambiguous_with.append((first.entry.id, x.by))
                         break
                 else:
                     continue

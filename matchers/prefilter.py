@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable
+from typing import Any
 
 import ahocorasick
 
 from .document import Document
 
+hyperscan: Any
 try:  # Hyperscan ships x86-64 wheels only
     import hyperscan
 except ImportError:  # pragma: no cover - depends on the platform

@@ -72,7 +72,7 @@ def _build_pattern(spec: dict[str, Any], error: Report) -> dict[str, Any]:
         return {}
     try:
         compiled = compile_pattern(raw)
-    except re2.error as exc:  # type: ignore[attr-defined]
+    except re2.error as exc:
         error(f"pattern does not compile in RE2: {exc}", "pattern")
         return {}
     return {"pattern": compiled, "pattern_text": raw, "skeletons": _skeletons(anchors, "anchor", error),

@@ -39,7 +39,7 @@ def _card_view(card: dict[str, Any] | None) -> dict[str, Any] | None:
     if card is None:
         return None
     texts = [b["text"] for b in card["body"] if b["type"] == "TextBlock"]
-    facts = next((b["facts"] for b in card["body"] if b["type"] == "FactSet"), [])
+    facts: list[Any] = next((b["facts"] for b in card["body"] if b["type"] == "FactSet"), [])
     return {"texts": texts, "facts": facts, "actions": card["actions"], "version": card["version"]}
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from typing import Any, NoReturn
 
 from flask import Blueprint, Response, abort, jsonify, make_response, request
 
@@ -18,9 +18,9 @@ MAX_WEBHOOK_BYTES = 256 * 1024
 blueprint = Blueprint("webhooks", __name__)
 
 
-def _stop(status: int, **body: str) -> None:
+def _stop(code: int, **body: str) -> NoReturn:
     """End the request with a JSON body (abort, so the views read straight through)."""
-    abort(make_response(jsonify(**body), status))
+    abort(make_response(jsonify(**body), code))
 
 
 def _created_event(resource: str) -> tuple[Runtime, dict[str, Any], str]:

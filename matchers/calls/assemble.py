@@ -2,6 +2,8 @@
 of a message that two Expressways both logged; its lanes, parties, direction and outcome."""
 from __future__ import annotations
 
+from typing import Any
+
 from .attempts import Attempt
 from .group import NOT_CALLS
 from .model import EXPRESSWAY, INBOUND, OTHER_DIRECTION, OUTBOUND, WEBEX, Call, Element, Lane, Message
@@ -46,10 +48,10 @@ def assemble(records: list[SipRecord], events: list[EventRecord], attempts: list
 
 def _sip_items(records: list[SipRecord]) -> list[_Item]:
     full = {(rec.host, rec.msg_hash) for rec in records if rec.msg_hash and not rec.summary}
-    seen: dict[tuple, tuple[str, float | None]] = {}
+    seen: dict[tuple[Any, ...], tuple[str, float | None]] = {}
     items: list[_Item] = []
     for rec in records:
-        if rec.sender is None or rec.sender == rec.receiver:
+        if rec.sender is None or rec.receiver is None or rec.sender == rec.receiver:
             continue                                   # unresolved, or proxy to B2BUA inside one Expressway
         if rec.summary and (rec.host, rec.msg_hash) in full:
             continue                                   # the INFO line summarising a DEBUG message we have
@@ -107,9 +109,9 @@ def _ordered(items: list[_Item]) -> list[_Item]:
     else:
         items.sort(key=lambda item: item[2])
         clock = 0
-    start = next((item[clock] for item in items if item[clock] is not None), None)
-    for item in items:
-        value = item[clock]
+    times = [item[0] if clock == 0 else item[1] for item in items]
+    start = next((t for t in times if t is not None), None)
+    for item, value in zip(items, times, strict=True):
         item[3].offset = round(value - start, 3) if value is not None and start is not None else None
     return items
 

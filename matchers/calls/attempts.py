@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from .expressway import TLS_EVENTS
 from .model import EXPE, EXPRESSWAY, OTHER, WEBEX, Element
@@ -51,7 +52,7 @@ class Attempt:
 
 
 def find_attempts(evidence: Evidence, roles: Roles) -> list[Attempt]:
-    opened: dict[tuple, EventRecord] = {}
+    opened: dict[tuple[Any, ...], EventRecord] = {}
     found = []
     for ev in evidence.events:
         key = (ev.host, ev.src_ip, ev.src_port, ev.dst_ip, ev.dst_port)

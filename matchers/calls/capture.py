@@ -10,6 +10,7 @@ import io
 import socket
 import struct
 from datetime import UTC, datetime
+from typing import Any
 
 import dpkt
 
@@ -43,7 +44,7 @@ def read_capture(data: bytes) -> Evidence:
         raise ValueError(f"the capture header is damaged ({exc})") from None
     linktype = reader.datalink()
     evidence = Evidence()
-    streams: dict[tuple, bytearray] = {}
+    streams: dict[tuple[Any, ...], bytearray] = {}
     frames = iter(reader)
     for frame in range(1, MAX_PACKETS + 1):
         try:
@@ -127,7 +128,7 @@ def _complete_messages(stream: bytearray) -> list[bytes]:
     return out
 
 
-def _add(evidence: Evidence, message: bytes, key: tuple, ts: float, frame: int) -> None:
+def _add(evidence: Evidence, message: bytes, key: tuple[Any, ...], ts: float, frame: int) -> None:
     text = message.decode("utf-8", "replace")
     head = text.split("\r\n\r\n", 1)[0].split("\r\n") if "\r\n" in text else text.split("\n")
     parsed = start_line(head[0])

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from .records import WIRE, SipRecord
 from .text import PHRASES, iso_seconds, local_day_seconds, start_line
@@ -99,7 +100,7 @@ def _wire_time(rec: SipRecord, before: list[str]) -> None:
     rec.stamp, rec.time, rec.day = stamp, iso_seconds(stamp), local_day_seconds(stamp)
 
 
-def wire_context(line: str, context: dict) -> bool:
+def wire_context(line: str, context: dict[str, Any]) -> bool:
     """Addresses and ports of a packet in tshark -V / Wireshark 'packet details' text; True when it was one."""
     stripped = line.strip()
     if stripped.startswith("Internet Protocol Version") or stripped.startswith(("User Datagram Protocol",

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
+from typing import Any
 
 from .records import EXPRESSWAY_LOG, PASTE, WIRE, EventRecord, Evidence, SipRecord
 from .text import bare
@@ -85,7 +86,7 @@ NOT_CALLS = frozenset({"OPTIONS", "REGISTER", "SUBSCRIBE", "NOTIFY", "PUBLISH", 
 def _wire_segments(records: list[SipRecord]) -> dict[int, str]:
     """Capture rows with no Call-ID: one call per address pair, a new one at each INVITE after the last ended;
     keep-alive OPTIONS (and the responses that follow them) go to a group of their own."""
-    state: dict[tuple[str, str], list] = {}
+    state: dict[tuple[str, str], list[Any]] = {}
     keys: dict[int, str] = {}
     for k, rec in enumerate(records):
         if rec.source != WIRE or rec.call_id:

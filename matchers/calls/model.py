@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 WEBEX = "Webex"
 EXPE = "Expressway-E"
@@ -77,7 +78,7 @@ class Message:
     def is_request(self) -> bool:
         return self.kind == "sip" and self.code == 0
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"time": self.time, "offset": self.offset, "sender": str(self.sender),
                 "receiver": str(self.receiver), "label": self.label, "line": self.line,
                 "warning": self.warning, "reason": self.reason}
@@ -100,7 +101,7 @@ class Call:
     def failing_message(self) -> Message | None:
         return self.messages[self.failing] if self.failing is not None else None
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"call_id": self.call_id, "direction": self.direction, "parties": dict(self.parties),
                 "messages": [m.as_dict() for m in self.messages], "final_response": self.final_response,
                 "ended_at": self.ended_at}

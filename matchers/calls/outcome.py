@@ -66,7 +66,7 @@ def outcome(messages: list[Message]) -> tuple[str | None, int | None, str, bool]
     acked = answer is not None and any(m.is_request and m.method == "ACK" for m in messages[answer + 1:])
     if errors:
         late = [i for i in errors if answer is not None and i > answer]
-        if late and not acked:
+        if late and answer is not None and not acked:
             m = messages[late[0]]
             verb = "declined" if m.code == 603 else "rejected"
             return m.label, late[0], f"{verb} {m.code} after {messages[answer].label} with no ACK", True

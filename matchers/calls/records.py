@@ -2,8 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .text import cseq_of, tag_of, uri_of
+
+if TYPE_CHECKING:
+    from .model import Element
 
 # where a record comes from, which decides how its sender and receiver are found
 EXPRESSWAY_LOG = "expressway"    # network.sip record: host, Action, Local/Src/Dst addresses
@@ -33,8 +37,8 @@ class SipRecord:
     summary: bool = False          # an INFO one-line summary, not the message itself
     headers: dict[str, str] = field(default_factory=dict)
     # set while building calls
-    sender: object = None
-    receiver: object = None
+    sender: Element | None = None
+    receiver: Element | None = None
     sender_name: str = ""
     receiver_name: str = ""
 

@@ -240,9 +240,8 @@ class Roles:
                 continue
             via_host, via_port, params = top_via(rec.headers.get("via", ""))
             if rec.code == 0:
-                sender = self.ip_role(via_host) or content_role(rec) or (WEBEX if inbound else UCM)
-                receiver = _next(sender, _toward_right(sender, via_port, params, inbound))
-                self._set(rec, sender, receiver, via_host, "")
+                origin = self.ip_role(via_host) or content_role(rec) or (WEBEX if inbound else UCM)
+                self._set(rec, origin, _next(origin, _toward_right(origin, via_port, params, inbound)), via_host, "")
                 continue
             request = _matching_request(records, k)
             if request is not None:

@@ -12,6 +12,7 @@ what reading it does.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from . import expressway
 from .formats import sdl_peer, sdl_time, wire_context, wire_line
@@ -34,7 +35,7 @@ class _Scanner:
         self.until = -1
         self.sdl: tuple[str, str, int, str] | None = None
         self.sdl_at = -SDL_GAP - 1
-        self.wire: dict = {}
+        self.wire: dict[str, Any] = {}
         self.wire_at = -WIRE_GAP - 1
         self.clock_line = ""                      # last log line, for the time of a bare message under it
         self.last_host = ""                       # host of the last network.sip record, for ones pasted without
@@ -136,6 +137,7 @@ class _Scanner:
         self.current, self.until = rec, i + HEADER_SPAN
 
     def _from_sdl(self, i: int) -> SipRecord:
+        assert self.sdl is not None
         action, ip, number, clock = self.sdl
         self.sdl = None
         rec = SipRecord(line=i, method="", code=0, source=UCM_TRACE, action=action, stamp=clock,

@@ -371,3 +371,16 @@ def test_evidence_is_encrypted_at_rest(bot, people, fake):
         dump = "\n".join(conn.iterdump())
     assert blob and marker.encode() not in blob
     assert marker not in dump
+
+
+def test_a_signed_event_other_than_created_is_acknowledged_and_ignored(bot, people, fake):
+    import json as _json
+
+    from bot.chat.signature import sign as _sign
+
+    payload = fake.webhook_payload("messages", "deleted", {"id": "gone", "roomId": people["team"]})
+    body = _json.dumps(payload).encode()
+    reply = bot.client().post("/webhooks/messages", data=body,
+                              headers={"Content-Type": "application/json", "X-Spark-Signature": _sign(body, SECRET)})
+    assert (reply.status_code, reply.json) == (200, {"status": "ignored"})
+    assert bot.storage.table_counts()["jobs"] == 0

@@ -104,6 +104,7 @@ class Database:
 
     # ------------------------------------------------------------ connections
     def _connect(self) -> Any:
+        conn: Any
         if self.dialect == "sqlite":
             conn = sqlite3.connect(self._sqlite_path, timeout=30, isolation_level=None, check_same_thread=False)
             conn.execute("PRAGMA busy_timeout=30000")

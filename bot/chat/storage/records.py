@@ -50,7 +50,7 @@ class Records(Database):
                 "INSERT INTO diagnoses (id, created, message_id, room_id, room_type, thread_id, person_id, source, "
                 "outcome, top_entry, top_confidence, results, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (diagnosis_id, now, new.message_id, new.room_id, new.room_type, new.thread_id, new.person_id,
-                 new.source, new.outcome, top["id"], float(top["confidence"]), json.dumps(new.results), evidence))
+                 new.source, new.outcome, top["id"], float(str(top["confidence"])), json.dumps(new.results), evidence))
             for case in dict.fromkeys(new.cases):
                 self._execute("INSERT INTO case_links (case_number, diagnosis_id, created) VALUES (?, ?, ?) "
                               "ON CONFLICT (case_number, diagnosis_id) DO NOTHING", (case, diagnosis_id, now))

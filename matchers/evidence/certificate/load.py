@@ -76,8 +76,9 @@ def find_pem_blocks(text: str, limit: int = MAX_CERTIFICATES) -> list[PemBlock]:
     for i, line in enumerate(lines):
         if begin is None:
             start = _PEM_BEGIN.search(line)
-            if start and _PEM_END.search(line, start.end()):  # a whole block on one line (a flattened paste)
-                body = line[start.end():_PEM_END.search(line, start.end()).start()]
+            end = _PEM_END.search(line, start.end()) if start else None
+            if start and end:  # a whole block on one line (a flattened paste)
+                body = line[start.end():end.start()]
                 out.append(PemBlock(i, i, _b64(body)))
                 if len(out) >= limit:
                     break
@@ -121,7 +122,7 @@ def _load_certificates(data: bytes, limit: int) -> list[x509.Certificate]:
             body = re.sub(rb"[^A-Za-z0-9+/=]", b"", m.group(1))
             try:
                 certs.append(x509.load_der_x509_certificate(base64.b64decode(body, validate=True)))
-            except (*CERT_ERRORS, binascii.Error) as exc:
+            except (*CERT_ERRORS, binascii.Error) as exc:  # type: ignore[misc]  # a tuple built at import
                 problems.append(f"PEM block {n}: {_short(exc)}")
     elif _PKCS7_PEM.search(data):
         try:

@@ -173,11 +173,11 @@ class DetailReader:
             self._message(line, frame).length_lines += 1
             return True
         if _CERT_ITEM.match(text):
-            cert = ListedCert(line)
+            item = ListedCert(line)
             if "(" in text:
-                cert.subject = parse_name(text[text.index("(") + 1:])
-            self._message(line, frame).certs.append(cert)
-            cert.temporary = "temporary c" in text
+                item.subject = parse_name(text[text.index("(") + 1:])
+            self._message(line, frame).certs.append(item)
+            item.temporary = "temporary c" in text
             self.name_of = ""
             return True
         cert = self.message.certs[-1] if self.message is not None and self.message.certs else None

@@ -24,4 +24,5 @@ class Context:
     similar_margin: float = 0.0
     record_values: dict[int, dict[str, str]] = field(default_factory=dict)
     record_results: dict[tuple[tuple[tuple[str, str], ...], int], bool] = field(default_factory=dict)
+    excluded: list[tuple[str, str]] = field(default_factory=list)   # (entry id, why a look-alike ruled it out)
     folded_records: dict[tuple[int, bool], tuple[dict[str, str], str] | None] = field(default_factory=dict)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import threading
+from bisect import bisect_left
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -14,7 +15,7 @@ from .evidence.model import Fact
 from .evidence.registry import TRIGGER_SKELETONS, extract_facts
 from .evidence.text.sip import codes_in_prose
 from .knowledge_base import KnowledgeBase, load_knowledge_base
-from .model import Diagnosis, Entry, Evidence, Outcome, Report
+from .model import Diagnosis, Entry, Evidence, Outcome, Report, Status
 from .phrases import STOPWORDS, PhraseIndex, Prose
 from .prefilter import Prefilter
 from .signals import evaluate, trigger_keys
@@ -33,12 +34,18 @@ PROSE_HEAD = 3000
 PROSE_HEAD_BIG_LOG = 500   # a log over 5 MB is a file; the message that came with it is at its head
 PROSE_TAIL = 300
 AMBIGUITY_MARGIN = 0.06
+EXCLUSION_REACH = 150   # lines: about one call's records and messages
+EXCLUSION_LINES = 200   # exclusion lines looked at for one near the evidence
+QUESTION_REACH = 30     # lines around the question that belong with it
+QUESTION_WITH_LOG_LINES = 100   # a longer text is a log with chat around it
 MAX_DIAGNOSES = 5
 _NOT_PROSE = re.compile(
-    r"^\s*(\*c\s|x\s*configuration|no\.\s+time\s+source|\d{4}-\d\d-\d\d|\d{1,2}:\d\d:\d\d|\d+\s+[\d.]+\s+\S+\s+\S+|[|]?[a-z]=|"
+    r"^\s*(\d+\.\d+\s+\||\*c\s|x\s*configuration|no\.\s+time\s+source|\d{4}-\d\d-\d\d|\d{1,2}:\d\d:\d\d|\d+\s+[\d.]+\s+\S+\s+\S+|[|]?[a-z]=|"
     r"[|]?(via|call-id|cseq|contact|from|to|route|record-route|max-forwards|user-agent|server|allow|supported|"
     r"content-type|content-length|session-expires|p-asserted-identity|remote-party-id|locus|locus-type|"
-    r"warning|reason|require|x-cisco-[a-z-]+)\s*:|tcp6?\s+\d|[0-9a-f]{4}\s+[0-9a-f]{2}\s)",
+    r"warning|reason|require|x-cisco-[a-z-]+|accept|expires|event|subject|date|privacy|rseq|rack|sipmsg|"
+    r"[a-z]+(?:-[a-z]+)*-(?:id|type|length|expires|agent|identity|events|language|encoding|info|to|by|route|se|tag|"
+    r"version|taatag|disposition))\s*:|[|]|tcp6?\s+\d|[0-9a-f]{4}\s+[0-9a-f]{2}\s)",
     re.IGNORECASE,
 )
 
@@ -57,6 +64,8 @@ class Engine:
         # which entries a present key (literal skeleton, fact, phrase, SIP code, "xconfig") can make fire
         self._entries_by_key: dict[str, list[Entry]] = {}
         for entry in self.kb:
+            if entry.status is Status.DEPRECATED:
+                continue   # kept so its id stays known; never reported
             for sig in (*entry.signals.values(), *entry.exclusions.values()):
                 keys.extend(sig.skeletons)
                 phrases.extend(sig.phrases)
@@ -71,7 +80,8 @@ class Engine:
             keys.extend(group)
         self.prefilter = Prefilter(keys)
         self.phrases = PhraseIndex(phrases)
-        self.questions = QuestionIndex({e.id: [e.title, e.summary, *e.questions, *e.symptoms] for e in self.kb})
+        self.questions = QuestionIndex({e.id: [e.title, e.summary, *e.questions, *e.symptoms] for e in self.kb
+                                        if e.status is not Status.DEPRECATED})
 
     # ---------------------------------------------------------------- entry points
     def diagnose(self, text: str, extra_facts: list[Fact] | None = None) -> Report:
@@ -94,6 +104,8 @@ class Engine:
                 (diagnoses if d.confidence >= REPORT_THRESHOLD else also_consistent).append(d)
         if ctx.query and not ctx.chat_only:
             diagnoses, also_consistent = self._support_by_similarity(ctx, diagnoses + also_consistent)
+            if not diagnoses and not also_consistent and len(doc.lines) > QUESTION_WITH_LOG_LINES:
+                diagnoses = self._question_alone(ctx)
         _drop_similarity_between_lookalikes(diagnoses, ctx)
         diagnoses.sort(key=lambda d: (-d.confidence, -d.entry.prior, d.entry.id))
         diagnoses = diagnoses[:MAX_DIAGNOSES]
@@ -115,6 +127,14 @@ class Engine:
         if not combined.names:
             return Report(outcome=Outcome.EMPTY, diagnoses=[], message="the input is empty")
         return combined.relabel(self.diagnose(combined.text, extra_facts=facts), name_single_file)
+
+    def _question_alone(self, ctx: Context) -> list[Diagnosis]:
+        """A question asked with a long log that decides nothing (a healthy stretch, another box's log) is read
+        as if asked on its own. A short paste's evidence belongs with its question, and its silence stands."""
+        ctx.chat_only = True
+        _rank_similarity(ctx, self.questions.best(ctx.query))
+        found = [d for d in map(lambda e: self._score(e, ctx), self._candidates(ctx)) if d is not None]
+        return [d for d in found if d.confidence >= REPORT_THRESHOLD]
 
     def _support_by_similarity(self, ctx: Context, held: list[Diagnosis]) -> tuple[list[Diagnosis], list[Diagnosis]]:
         """Evidence plus a question: the question supports the entry, among those whose condition held, that
@@ -197,10 +217,11 @@ class Engine:
         alone = ctx.chat_only and closest_entry and ctx.similar_margin >= SIMILAR_MARGIN
         if not holds and not (alone and similarity >= SIMILAR_SUPPORT):
             return None   # most candidates stop here, having evaluated only what their condition asked
-        for sig in entry.exclusions.values():   # a look-alike's evidence rules this entry out
-            if evaluate(sig, ctx):
-                return None
         fired = signals.all_fired()
+        excluded = self._exclusion(entry, ctx, fired)
+        if excluded is not None:
+            ctx.excluded.append((entry.id, excluded))
+            return None
         holds = holds and bool(fired)
         weights = {name: entry.signals[name].weight for name in fired}
         if similarity >= SIMILAR_SUPPORT and closest_entry and (holds or alone):
@@ -220,6 +241,51 @@ class Engine:
             ctx.without_similarity[entry.id] = min(0.99, without)
         evidence = [e for name in sorted(fired, key=lambda n: -weights[n]) for e in fired[name]]
         return Diagnosis(entry=entry, confidence=confidence, evidence=evidence)
+
+
+    @staticmethod
+    def _exclusion(entry: Entry, ctx: Context, fired: dict[str, list[Evidence]]) -> str | None:
+        """The reason of the first exclusion whose evidence rules this entry out, else None.
+
+        A look-alike's line counts only near the lines this entry rests on: in a long log, a healthy handshake
+        or another call's Webex alias hundreds of lines away says nothing about the failure quoted here."""
+        prose = {ctx.doc.line_number(i) for i, _ in ctx.prose.lines}
+        anchors = sorted({e.line for ev in fired.values() for e in ev if e.line is not None and e.line not in prose})
+        reach = EXCLUSION_REACH
+        if not anchors:   # an entry resting on the question alone: what is pasted right with the question counts
+            anchors, reach = sorted(prose), QUESTION_REACH
+        marks = set().union(*(_call_marks(ctx, n) for n in anchors)) if reach == EXCLUSION_REACH else set()
+        for name, sig in entry.exclusions.items():
+            found = evaluate(sig, ctx, limit=EXCLUSION_LINES)
+            for e in found:
+                if e.line is None or not anchors:
+                    return sig.reason or name
+                if _near(e.line, anchors, reach) and not _other_call(_call_marks(ctx, e.line), marks):
+                    return sig.reason or name
+        return None
+
+
+_CALL_MARK = re.compile(r"(?:call-serial-number|tag|call-id)\W{1,3}([0-9a-f][\w.@-]{7,})|"
+                        r"\bsips?:([\w.+%-]+@[\w.-]+\.[a-z]{2,})|alias '(?:sips?:)?([\w.+%-]+@[\w.-]+)'", re.IGNORECASE)
+
+
+def _call_marks(ctx: Context, number: int) -> set[str]:
+    """What ties a log line to one call: its Call-ID, serial number or tag, and the parties' addresses."""
+    index = number - 1 if ctx.doc.numbers is None else next(
+        (i for i, n in enumerate(ctx.doc.numbers) if n == number), number - 1)
+    if not 0 <= index < len(ctx.doc.lines):
+        return set()
+    return {g.lower() for m in _CALL_MARK.finditer(ctx.doc.lines[index]) for g in m.groups() if g}
+
+
+def _other_call(line_marks: set[str], anchor_marks: set[str]) -> bool:
+    """Both sides name their call and share nothing: the look-alike's line belongs to another call."""
+    return bool(line_marks) and bool(anchor_marks) and not line_marks & anchor_marks
+
+
+def _near(line: int, anchors: list[int], reach: int) -> bool:
+    i = bisect_left(anchors, line)
+    return any(abs(anchors[j] - line) <= reach for j in (i - 1, i) if 0 <= j < len(anchors))
 
 
 class _SignalsOf:

@@ -162,33 +162,33 @@ def _lines_with(sig: Signal, ctx: Context) -> list[int]:
     return sorted(lines)
 
 
-def _lines_where(sig: Signal, ctx: Context, holds: Callable[[int], bool]) -> list[Evidence]:
+def _lines_where(sig: Signal, ctx: Context, holds: Callable[[int], bool], limit: int) -> list[Evidence]:
     """Evidence for the first prefiltered lines on which `holds` is true."""
     out = []
     for i in _lines_with(sig, ctx):
         if holds(i):
             out.append(line_evidence(sig, ctx, i))
-            if len(out) >= MAX_EVIDENCE_LINES:
+            if len(out) >= limit:
                 break
     return out
 
 
-def _eval_literal(sig: Signal, ctx: Context) -> list[Evidence]:
-    return [line_evidence(sig, ctx, i) for i in _lines_with(sig, ctx)[:MAX_EVIDENCE_LINES]]
+def _eval_literal(sig: Signal, ctx: Context, limit: int = MAX_EVIDENCE_LINES) -> list[Evidence]:
+    return [line_evidence(sig, ctx, i) for i in _lines_with(sig, ctx)[:limit]]
 
 
-def _eval_pattern(sig: Signal, ctx: Context) -> list[Evidence]:
+def _eval_pattern(sig: Signal, ctx: Context, limit: int = MAX_EVIDENCE_LINES) -> list[Evidence]:
     def holds(i: int) -> bool:
         if sig.pattern.search(ctx.doc.clean(i)):
             return True
         joined = ctx.doc.clean_continued(i)   # a record wrapped onto the next line (OCR, narrow terminals)
         return joined is not None and bool(sig.pattern.search(joined))
 
-    return _lines_where(sig, ctx, holds)
+    return _lines_where(sig, ctx, holds, limit)
 
 
-def _eval_record(sig: Signal, ctx: Context) -> list[Evidence]:
-    return _lines_where(sig, ctx, lambda i: _record_holds(sig.record, ctx, i))
+def _eval_record(sig: Signal, ctx: Context, limit: int = MAX_EVIDENCE_LINES) -> list[Evidence]:
+    return _lines_where(sig, ctx, lambda i: _record_holds(sig.record, ctx, i), limit)
 
 
 def _record_holds(spec: tuple[tuple[str, str], ...], ctx: Context, index: int) -> bool:
@@ -226,7 +226,7 @@ def _record_matches(spec: tuple[tuple[str, str], ...], record: dict[str, str], s
     return True
 
 
-def _eval_fact(sig: Signal, ctx: Context) -> list[Evidence]:
+def _eval_fact(sig: Signal, ctx: Context, limit: int = MAX_EVIDENCE_LINES) -> list[Evidence]:
     out = []
     for fact in ctx.facts.named(sig.fact):
         if sig.fact_values and fact.value.lower() not in sig.fact_values:
@@ -235,12 +235,12 @@ def _eval_fact(sig: Signal, ctx: Context) -> list[Evidence]:
             out.append(line_evidence(sig, ctx, fact.line, dict(fact.values)))
         else:
             out.append(Evidence(sig.name, str(sig.kind), None, fact.note or sig.fact, dict(fact.values)))
-        if len(out) >= MAX_EVIDENCE_LINES:
+        if len(out) >= limit:
             break
     return out
 
 
-def _eval_sip_code(sig: Signal, ctx: Context) -> list[Evidence]:
+def _eval_sip_code(sig: Signal, ctx: Context, limit: int = MAX_EVIDENCE_LINES) -> list[Evidence]:
     out = []
     for code, index in ctx.sip_codes:
         if code in sig.sip_codes:
@@ -249,12 +249,12 @@ def _eval_sip_code(sig: Signal, ctx: Context) -> list[Evidence]:
                 out.append(Evidence(sig.name, str(sig.kind), None, f"SIP {code}", values))
             else:
                 out.append(line_evidence(sig, ctx, index, values))
-            if len(out) >= MAX_EVIDENCE_LINES:
+            if len(out) >= limit:
                 break
     return out
 
 
-def _eval_phrase(sig: Signal, ctx: Context) -> list[Evidence]:
+def _eval_phrase(sig: Signal, ctx: Context, limit: int = MAX_EVIDENCE_LINES) -> list[Evidence]:
     for phrase in sig.phrases:
         index = ctx.prose.line_for(phrase)
         if index is not None:
@@ -262,7 +262,7 @@ def _eval_phrase(sig: Signal, ctx: Context) -> list[Evidence]:
     return []
 
 
-def _eval_xconfig(sig: Signal, ctx: Context) -> list[Evidence]:
+def _eval_xconfig(sig: Signal, ctx: Context, limit: int = MAX_EVIDENCE_LINES) -> list[Evidence]:
     spec = sig.xconfig
     assert spec is not None
     tail, wanted, expected = _xconfig_skeletons(spec)
@@ -286,7 +286,7 @@ def _eval_xconfig(sig: Signal, ctx: Context) -> list[Evidence]:
             continue
         if s.line is not None:
             out.append(line_evidence(sig, ctx, s.line, values))
-        if len(out) >= MAX_EVIDENCE_LINES:
+        if len(out) >= limit:
             break
     return out
 
@@ -302,7 +302,7 @@ def _xconfig_skeletons(spec: XconfigSpec) -> tuple[str, frozenset[str], frozense
 class KindSpec:
     build: Callable[[dict[str, Any], Report], dict[str, Any]]
     trigger_keys: Callable[[Signal], list[str]]
-    evaluate: Callable[[Signal, Context], list[Evidence]]
+    evaluate: Callable[[Signal, Context, int], list[Evidence]]
 
 
 SIGNAL_KINDS: dict[SignalKind, KindSpec] = {
@@ -332,8 +332,9 @@ def build_signal(name: str, spec: dict[str, Any], error: Report) -> Signal | Non
                   **fields)
 
 
-def evaluate(sig: Signal, ctx: Context) -> list[Evidence]:
-    return SIGNAL_KINDS[sig.kind].evaluate(sig, ctx)
+def evaluate(sig: Signal, ctx: Context, limit: int = MAX_EVIDENCE_LINES) -> list[Evidence]:
+    """The evidence `sig` finds in the input: at most `limit` lines (a reply quotes a few; exclusions look wider)."""
+    return SIGNAL_KINDS[sig.kind].evaluate(sig, ctx, limit)
 
 
 def trigger_keys(sig: Signal) -> list[str]:

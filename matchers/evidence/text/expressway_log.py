@@ -66,7 +66,14 @@ EXTRACTOR = Extractor(
     name="Expressway connection and handshake records",
     triggers={
         "tcp_failed": ("TCP Connection Failed",),
-        "handshake": ("Handshake succeeded", "Negotiation Error", "Handshake Failed", "Failed to establish"),
+        # a success, and every way a TLS failure shows in a log: one failure anywhere means the paste is not
+        # a healthy handshake, whichever line states it
+        "handshake": ("Handshake succeeded", "Negotiation Error", "Handshake Failed", "Failed to establish",
+                      "certificate verify failed", "self signed certificate", "self-signed certificate",
+                      "unable to get local issuer", "alert unknown ca", "alert certificate", "alert bad certificate",
+                      "alert handshake failure", "alert unsupported certificate", "certificate has expired",
+                      "TTSSLErrorOutput", "ssl_error_reason", "No SSL error available", "unexpected eof",
+                      "identity was unacceptable", "certificate unknown"),
     },
     facts={
         "tcp_connection_failed": 'Expressway `Detail="TCP Connection Failed"` with its `Dst-port` (value: port)',

@@ -9,8 +9,17 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import overload
 
+from . import layout
 from .errors import InputError
-from .normalize import ASCII_SKELETON_DELETE, ASCII_SKELETON_TABLE, SKELETON_DELETE, clean_line, skeleton
+from .layout import RECORD_START
+from .normalize import (
+    ASCII_SKELETON_DELETE,
+    ASCII_SKELETON_TABLE,
+    SKELETON_DELETE,
+    clean_line,
+    fold_pair_bytes,
+    skeleton,
+)
 
 MAX_INPUT_BYTES = 100 * 1024 * 1024
 MAX_LINE_CHARS = 8192  # longer lines are hard-wrapped so per-line work stays bounded
@@ -73,6 +82,11 @@ def _split_lines(text: str) -> tuple[str, list[str], list[int] | None]:
                 wrapped.append(line[start : start + MAX_LINE_CHARS])
                 numbers.append(number)
         lines = wrapped
+    if len(text) <= MAX_JOIN_CHARS:
+        lines = layout.unquote(lines)
+        width = layout.wrap_width(lines)
+        if width:
+            lines, numbers = layout.unwrap(lines, numbers or list(range(1, len(lines) + 1)), width)
     if len(text) <= MAX_JOIN_CHARS and '"' in text:
         joined, joined_numbers = _join_open_quotes(lines, numbers or list(range(1, len(lines) + 1)))
         if len(joined) != len(lines):
@@ -80,9 +94,6 @@ def _split_lines(text: str) -> tuple[str, list[str], list[int] | None]:
     if numbers is not None:
         text = "\n".join(lines)
     return text, lines, numbers
-
-
-_RECORD_START = re.compile(r"^\s*(\d{4}-\d\d-\d\d|\*c\s|x\s*configuration|\d+\s+[\d.]+\s)", re.IGNORECASE)
 
 
 def _join_open_quotes(lines: list[str], numbers: list[int]) -> tuple[list[str], list[int]]:
@@ -93,7 +104,7 @@ def _join_open_quotes(lines: list[str], numbers: list[int]) -> tuple[list[str], 
         line, number = lines[i], numbers[i]
         joins = 0
         while (line.count('"') % 2 == 1 and joins < MAX_JOINED and i + 1 < len(lines)
-               and lines[i + 1].strip() and not _RECORD_START.match(lines[i + 1])):
+               and lines[i + 1].strip() and not RECORD_START.match(lines[i + 1])):
             i += 1
             joins += 1
             line = f"{line} {lines[i].strip()}"
@@ -187,7 +198,7 @@ class ChunkedLines(Sequence[str]):
         for start, end in self.bounds:
             chunk = self.text[start:end]
             if chunk.isascii():
-                yield chunk.encode("ascii").translate(ASCII_SKELETON_TABLE, ASCII_SKELETON_DELETE)
+                yield fold_pair_bytes(chunk.encode("ascii").translate(ASCII_SKELETON_TABLE, ASCII_SKELETON_DELETE))
             else:
                 yield skeleton(chunk)
 
@@ -276,7 +287,7 @@ class Document:
         if index + 1 < len(self.lines):
             line, tail = self.lines[index].rstrip(), self.lines[index + 1].strip()
             # only log records wrap mid-value; prose, SIP headers and tables are left alone
-            if line.count("=") >= 2 and tail and not _RECORD_START.match(self.lines[index + 1]):
+            if line.count("=") >= 2 and tail and not RECORD_START.match(self.lines[index + 1]):
                 glue = "" if line.endswith(("-", "=", "/", ".")) else " "
                 joined = f"{line}{glue}{tail}"
         self._continued[index] = joined

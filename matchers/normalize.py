@@ -64,7 +64,7 @@ def to_nfkc(text: str) -> str:
 _NON_ASCII_FOLDS = tuple((chr(c), to or "") for c, to in SKELETON_TABLE.items() if c > 127)
 
 
-def skeleton(text: str) -> str:
+def skeleton(text: str, pairs: bool = True) -> str:
     """The OCR-tolerant comparison form of `text` (newlines are kept, so lines stay aligned).
 
     str.translate is fast only while the text is ASCII; one arrow or curly quote in a paste made it forty
@@ -76,18 +76,43 @@ def skeleton(text: str) -> str:
     """
     text = to_nfkc(text)
     if text.isascii():
-        return text.translate(SKELETON_TABLE)
+        folded_ascii = text.translate(SKELETON_TABLE)
+        return fold_pairs(folded_ascii) if pairs else folded_ascii
     folded = text.encode("utf-8", "surrogatepass").translate(ASCII_SKELETON_TABLE, ASCII_SKELETON_DELETE)
     out = folded.decode("utf-8", "surrogatepass")
     for char, to in _NON_ASCII_FOLDS:
         if char in out:
             out = out.replace(char, to)
-    return out
+    return fold_pairs(out) if pairs else out
+
+
+def fold_pairs(folded: str) -> str:
+    """The two-letter confusions of OCR, folded in the skeleton: `rn` reads as `m` ("Narne", ".corn"), `cl` as
+    `d` ("signecl", "auclio"). Both sides of every comparison are folded, so real words still match themselves.
+
+    >>> fold_pairs("callservice.webex.corn"), fold_pairs("selfsignecl")
+    ('callservice.webex.com', 'selfsigned')
+    """
+    if "rn" in folded:
+        folded = folded.replace("rn", "m")
+    if "cl" in folded:
+        folded = folded.replace("cl", "d")
+    return folded
+
+
+def fold_pair_bytes(folded: bytes) -> bytes:
+    """`fold_pairs` on a big log's ASCII skeleton bytes."""
+    return folded.replace(b"rn", b"m").replace(b"cl", b"d")
 
 
 _WS = re.compile(r"[ \t\r\f\v\u00a0]+")
 # a digit/punctuation next to l I o O |, a 1 or 0 between letters, "T7" in a timestamp, a host ending "0l"
 _SUSPECT = re.compile(r"[lIoO|](?:(?<=[\d.:][lIoO|])|(?=[\d.:]))|[01](?<=[a-zA-Z][01])(?=[a-z])|0l\b|T7\d")
+# a word starting or ending with 0/1/5/| ("0pen", "n0", "5IP"), an I in a lower-case word or an l in an upper-case
+# one, a number run with O, S, l or I in it ("SO62"), ".corn", "rn=". A separate gate: the context passes above
+# would read hex Call-IDs and branches on such lines as words.
+_TOKEN_SUSPECT = re.compile(r"[015|][A-Za-z]|[A-Za-z][015|]|[a-z]I|[A-Z]l[A-Z]|\d[.:,+-]*[OSlI|]|[OSlI|][.:,+-]*\d|"
+                            r"\.corn\b|rn=")
 # Each pattern starts with the character it replaces (the context is looked at after it): Python's re then
 # jumps between occurrences of that character instead of trying a look-behind at every position.
 _DIGIT_L = re.compile(r"[lI|](?:(?<=\d[lI|])(?=[\d.:])|(?<=[\d.:][lI|])(?=\d))")
@@ -97,6 +122,53 @@ _LETTER_0 = re.compile(r"0(?<=[a-zA-Z]0)(?=[a-z])")
 _T7 = re.compile(r"(\d{4}-\d\d-\d\d[Tt])7(?=\d\d:\d\d)")
 _HOST_0L = re.compile(r"0(?<=[a-z]0)l\b")
 _POUND = re.compile(r"£")
+# whole tokens OCR misread: a word with a 0, 1, | or 5 for o, l, l or s ("n0", "0pen", "5IP", "doub|e"), and a number
+# with O, S or l for 0, 5 or 1 ("SO62", "S060", "146O", "4l172")
+_WORD_TOKEN = re.compile(r"(?<![\w.@-])[A-Za-z015|]*[015|][A-Za-z015|]*(?![\w@-]|\.\w)")
+# a run of digits and separators (an address, a port, a time): "198.S1.100.77", "2O25-03-12TO8:01", "l0:44:02.1l8"
+_NUMBER_TOKEN = re.compile(r"(?:(?<![A-Za-z0-9])|(?<=\dT))[0-9OSlI|](?:[0-9OSlI|.:,+-]*[0-9OSlI|])?(?![A-Za-z0-9])")
+_LOWER_I = re.compile(r"(?<=[a-z])I+(?=[a-z]|\b)")      # "ModuIe", "LeveI", "caIIs": an l in a lower-case word
+_UPPER_L = re.compile(r"(?<=[A-Z])l(?=[A-Z])")           # "SlP": an I in an upper-case word
+_WORD_DIGITS = str.maketrans({"0": "o", "1": "l", "|": "l", "5": "s"})
+_WORD_DIGITS_UPPER = str.maketrans({"0": "O", "1": "I", "|": "I", "5": "S"})
+_NUMBER_LETTERS = str.maketrans({"O": "0", "S": "5", "l": "1", "I": "1", "|": "1"})
+_SDP_M = re.compile(r"^(\W{0,2})rn=")
+_DOT_CORN = re.compile(r"\.corn\b")
+
+
+def _word_repair(m: re.Match[str]) -> str:
+    token = m.group(0)
+    if token.startswith("|"):   # "|INVITE": Expressway's SIPMSG frame, not a misread letter
+        bare = token.lstrip("|")
+        inner = _WORD_TOKEN.fullmatch(bare)
+        return token[: len(token) - len(bare)] + (_word_repair(inner) if inner else bare)
+    letters = [c for c in token if c.isalpha()]
+    if len(letters) < 2 and not (len(token) == 2 and token[1] == "0"):   # "n0" is "no"; "v1", "e5" are not words
+        return token
+    if len(letters) < len(token) - len(letters):
+        return token
+    return token.translate(_WORD_DIGITS_UPPER if all(c.isupper() for c in letters) else _WORD_DIGITS)
+
+
+def _number_repair(m: re.Match[str]) -> str:
+    token = m.group(0)
+    digits = sum(c.isdigit() for c in token)
+    misread = sum(c in "OSlI|" for c in token)
+    return token.translate(_NUMBER_LETTERS) if misread and digits >= 2 and digits >= misread else token
+
+
+def repair_tokens(text: str) -> str:
+    """Whole-token OCR repairs (case kept), for lines that look damaged.
+
+    >>> repair_tokens("n0 audio, 0pen 5IP port SO62 or S060, doub|e toast, Mode: 0ff, x509 l2sip 146O")
+    'no audio, open SIP port 5062 or 5060, double toast, Mode: off, x509 l2sip 1460'
+    """
+    text = _NUMBER_TOKEN.sub(_number_repair, text)
+    if "I" in text:
+        text = _LOWER_I.sub(lambda m: "l" * len(m.group(0)), text)
+    if "l" in text:
+        text = _UPPER_L.sub("I", text)
+    return _WORD_TOKEN.sub(_word_repair, text)
 
 
 def _squeeze(text: str) -> str:
@@ -118,6 +190,10 @@ def clean_line(line: str) -> str:
         text = _LETTER_0.sub("o", text)
         text = _DIGIT_L.sub("1", text)
         text = _DIGIT_O.sub("0", text)
+    if _TOKEN_SUSPECT.search(text):
+        text = repair_tokens(text)
+        if "rn" in text:
+            text = _DOT_CORN.sub(".com", _SDP_M.sub(r"\1m=", text))
     return _squeeze(text).strip().lower()
 
 
@@ -128,13 +204,27 @@ def clean_prose(line: str) -> str:
     'why does the expe send hello request?'
     """
     text = to_nfkc(line)
-    if "1" in text or "0" in text:
+    if "1" in text or "0" in text or "5" in text or "|" in text:
         text = _LETTER_1.sub("l", text)
         text = _LETTER_0.sub("o", text)
+        text = _WORD_TOKEN.sub(_word_repair, text)   # "n0 audio", "ph0nes", "5IP"
     return _squeeze(text).strip().lower()
 
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9._@%-]*[a-z0-9]|[a-z0-9]")
+
+
+_OCR_FOLD = str.maketrans({"i": "l", "1": "l", "0": "o"})
+
+
+def ocr_fold(text: str) -> str:
+    """Lower-case words with the letters OCR confuses most folded alike, for matching a word or a regex source
+    (`|` is left alone: it is a regex's alternation, and clean text has already read it as a letter).
+
+    >>> ocr_fold("which"), ocr_fold("whlch"), ocr_fold("expla1n")
+    ('whlch', 'whlch', 'explaln')
+    """
+    return text.translate(_OCR_FOLD)
 
 
 def words(text: str) -> list[str]:

@@ -22,7 +22,7 @@ from operator import itemgetter
 
 from rapidfuzz.distance import Levenshtein
 
-from .normalize import clean_line, clean_prose, words
+from .normalize import clean_line, clean_prose, ocr_fold, words
 
 ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "expe": ("expressway", "expressway-e"), "exp-e": ("expressway", "expressway-e"),
@@ -60,9 +60,14 @@ _ASKS_HOW = re.compile(
     r"look|check|test)|what do i (search|look|check|test)|in which order|dry.?run|walk (me )?through)\b"
 )
 _QUESTION = re.compile(r"\?|^\s*(why|what|how|where|which|can|could|is|are|does|do|any idea|anyone|help)\b")
+# the same questions with the letters OCR confuses folded (i l 1 | -> l, 0 -> o), matched on folded text: a
+# screenshot's "explaln" or "whlch" still asks
+_ASKS_HOW_FOLDED = re.compile(ocr_fold(_ASKS_HOW.pattern))
+_QUESTION_FOLDED = re.compile(ocr_fold(_QUESTION.pattern))
 MAX_PROSE_LINES = 400
 MAX_TOKENS = 6000
 FUZZY_MIN_LEN = 6
+MIN_SPLIT_PART = 2    # halves of a run-together word: a stopword of two letters or more, a word of three or more
 MIN_SPAN = 6          # a phrase's words must fall within this many words ...
 SPAN_PER_WORD = 3     # ... or three per phrase word, whichever is more
 
@@ -139,6 +144,9 @@ class PhraseIndex:
         for phrase, ws in self.words.items():
             rarest = min(ws, key=lambda w: (frequency[w], w))
             self.by_word.setdefault(rarest, set()).add(phrase)
+        self.folded: dict[str, set[str]] = {}
+        for w in self.vocabulary:
+            self.folded.setdefault(ocr_fold(w), set()).add(w)
         for w in self.vocabulary:
             if len(w) >= FUZZY_MIN_LEN and w.isalpha():
                 for d in _deletions(w):
@@ -168,6 +176,9 @@ class PhraseIndex:
     def _vocabulary_of(self, token: str) -> set[str]:
         if token in self.vocabulary:
             return {token}
+        folded = self.folded.get(ocr_fold(token))
+        if folded:                                              # "whlch", "explaln", "dlag", "lnvlte"
+            return set(folded)
         if len(token) < FUZZY_MIN_LEN - 1 or not token.isalpha():
             return set()
         candidates = set(self.deletes.get(token, ()))          # the token lost a letter
@@ -175,7 +186,25 @@ class PhraseIndex:
             if d in self.vocabulary:                            # the token gained a letter
                 candidates.add(d)
             candidates.update(self.deletes.get(d, ()))          # one letter differs
-        return {w for w in candidates if len(w) >= FUZZY_MIN_LEN and Levenshtein.distance(token, w) <= 1}
+        found = {w for w in candidates if len(w) >= FUZZY_MIN_LEN and Levenshtein.distance(token, w) <= 1}
+        return found or self._split_words(token)
+
+    def _split_words(self, token: str) -> set[str]:
+        """Two words run together where OCR or a hurried typist dropped the space ("tlsmode", "certificateit"):
+        both halves must be words of the vocabulary (or one a stopword), exactly; the longest left half wins.
+
+        >>> PhraseIndex(["mutual tls mode", "default certificate"])._split_words("certificateit")
+        {'certificat'}
+        """
+        for cut in range(len(token) - MIN_SPLIT_PART, MIN_SPLIT_PART - 1, -1):
+            left, right = self._word_forms(token[:cut]), self._word_forms(token[cut:])
+            left_stop, right_stop = token[:cut] in STOPWORDS, token[cut:] in STOPWORDS
+            if (left or left_stop) and (right or right_stop) and not (left_stop and right_stop):
+                return left | right
+        return set()
+
+    def _word_forms(self, part: str) -> set[str]:
+        return {w for w in token_forms(part) if w in self.vocabulary} if len(part) >= MIN_SPLIT_PART + 1 else set()
 
 
 def _within_span(hits: list[tuple[int, str]], words_needed: int, limit: int) -> bool:
@@ -227,9 +256,10 @@ class Prose:
             if len(prose.tokens) < MAX_TOKENS:
                 for w in sequence:
                     prose.tokens.update(token_forms(w))
-            if not prose.asks_how and _ASKS_HOW.search(text):
+            folded = ocr_fold(text)
+            if not prose.asks_how and _ASKS_HOW_FOLDED.search(folded):
                 prose.asks_how = True
-            if not prose.is_question and _QUESTION.search(text):
+            if not prose.is_question and _QUESTION_FOLDED.search(folded):
                 prose.is_question = True
         prose.is_question = prose.is_question or prose.asks_how
         if index is not None:

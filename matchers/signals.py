@@ -43,7 +43,7 @@ def _skeletons(values: tuple[Any, ...], field: str, error: Report) -> tuple[str,
     out = []
     for v in values:
         sk = skeleton(str(v)).replace("\n", "")
-        if len(sk) < MIN_LITERAL_SKELETON:
+        if len(skeleton(str(v), pairs=False).replace("\n", "")) < MIN_LITERAL_SKELETON:   # letters as written
             error(f"{field} {str(v)!r} is too short to match reliably (needs {MIN_LITERAL_SKELETON}+ letters or "
                   "digits)", field)
             continue

@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from matchers.normalize import SKELETON_TABLE, skeleton, to_nfkc
+from matchers.normalize import SKELETON_TABLE, fold_pairs, repair_tokens, skeleton, to_nfkc
 
 ALPHABET = (
     "abcXYZ iIl1|!0oO5sS=:\"'`\t\n-.é£ƒ€–—‐‑“”‘’„«»\u00a0\u200bíìÍÌøØóÓ→中文证书ｘＣｏｎｆ😀\ud800"
@@ -16,7 +16,7 @@ ALPHABET = (
 def test_skeleton_equals_the_table_applied_character_by_character(seed):
     rng = random.Random(seed)
     text = "".join(rng.choice(ALPHABET) for _ in range(rng.randint(0, 400)))
-    assert skeleton(text) == to_nfkc(text).translate(SKELETON_TABLE)
+    assert skeleton(text) == fold_pairs(to_nfkc(text).translate(SKELETON_TABLE))
 
 
 def test_one_non_ascii_character_does_not_change_the_fold_of_the_rest():
@@ -36,6 +36,8 @@ def reference_clean_line(line: str) -> str:
         text = re.sub(r"(?<=[a-zA-Z])0(?=[a-z])", "o", text)
         text = re.sub(r"(?<=\d)[lI|](?=[\d.:])|(?<=[\d.:])[lI|](?=\d)", "1", text)
         text = re.sub(r"(?<=\d)[oO](?=\d)|(?<=[\d.:])[oO](?=\d)|(?<=\d)[oO](?=[.:]\d)", "0", text)
+    text = repair_tokens(text)   # whole-token repairs: applied to every line here, behind the fast gate there
+    text = re.sub(r"\.corn\b", ".com", re.sub(r"^(\W{0,2})rn=", r"\1m=", text))
     return re.sub(r"[ \t\r\f\v\u00a0]+", " ", text).strip().lower()
 
 

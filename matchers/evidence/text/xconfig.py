@@ -25,7 +25,9 @@ if TYPE_CHECKING:
 
 ZONE_TYPES = ("traversalserver", "traversalclient", "dns", "neighbor", "neighbour", "webex", "enum")
 
-_XCONF = re.compile(r"x\s*c\s*o\s*n\s*f\s*i\s*g\s*u\s*r\s*a\s*t\s*[il1|]\s*o\s*n\s+(.*)$", re.IGNORECASE)
+# OCR'd spellings too: "xConflguration", "xC0nfiguration", and no space before the path ("xConfigurationZones")
+_XCONF = re.compile(r"x\s*c\s*[o0]\s*n\s*f\s*[il1|]\s*g\s*u\s*r\s*a\s*t\s*[il1|]\s*[o0]\s*n\s*(?=[A-Za-z0-9])(.*)$",
+                    re.IGNORECASE)
 _VALUE = re.compile(r'^(.*?)\s*:\s*(?:"+([^"]*)"*|(\S.*?))?\s*(?:<--.*)?$')
 _HOSTLIKE = re.compile(r"^[\w-]+(\.[\w-]+)+\.?$")
 _ZONE = re.compile(r"^zones\s+zone\s+(\d+)?\s*(.*)$")

@@ -35,6 +35,7 @@ from .packet import (
 )
 
 _TREE = re.compile(r"^(?:[>▸▾▶▼►▽▷+\-|*•·\[\]]\s*|v\s+(?=[a-z]))*")   # tree arrows, OCR'd as > or v
+_IP_HEADER = skeleton("Internet Protocol Version")
 _FRAME = re.compile(r"^\S{0,2}\s*frame\s*(\d+)\s*:")   # OCR leaves a stray letter of the tree arrow
 _SRC = re.compile(r"\bsrc\s*:\s*([^,\s()]+)(?:\s*\(([^)]+)\))?")
 _DST = re.compile(r"\bdst\s*:\s*([^,\s()]+)(?:\s*\(([^)]+)\))?")
@@ -76,7 +77,7 @@ class DetailReader:
         if m:
             self._new_frame(line).number = m.group(1)
             return True
-        if _starts(sk, "lnternetprotocolverslon"):
+        if _starts(sk, _IP_HEADER):
             if self.frame is not None and (self.frame.src or self.frame.sport is not None):
                 self._new_frame(line)
             frame = self._current(line)

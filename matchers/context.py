@@ -26,3 +26,4 @@ class Context:
     record_results: dict[tuple[tuple[tuple[str, str], ...], int], bool] = field(default_factory=dict)
     excluded: list[tuple[str, str]] = field(default_factory=list)   # (entry id, why a look-alike ruled it out)
     folded_records: dict[tuple[int, bool], tuple[dict[str, str], str] | None] = field(default_factory=dict)
+    tied: dict[str, float] = field(default_factory=dict)   # weak answers that tied: triage candidates instead

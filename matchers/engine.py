@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import re
 import threading
-from bisect import bisect_left
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from .call_marks import call_marks, near, other_call
 from .context import Context
 from .document import Document
 from .evidence.certificate import expand_pem_blocks
@@ -15,11 +15,12 @@ from .evidence.model import Fact
 from .evidence.registry import TRIGGER_SKELETONS, extract_facts
 from .evidence.text.sip import codes_in_prose
 from .knowledge_base import KnowledgeBase, load_knowledge_base
-from .model import Diagnosis, Entry, Evidence, Outcome, Report, Status
+from .model import Candidate, Diagnosis, Entry, Evidence, Outcome, Report, SignalKind, Status
 from .phrases import STOPWORDS, PhraseIndex, Prose
 from .prefilter import Prefilter
 from .signals import evaluate, trigger_keys
 from .similarity import EXTRA_STOPWORDS, QuestionIndex
+from .triage import differential, direction_of, names_symptom_area, undecided
 
 if TYPE_CHECKING:
     from .evidence.intake import EvidencePiece
@@ -113,10 +114,39 @@ class Engine:
         kinds = set(ctx.facts.kinds)
         if ctx.prose.lines:
             kinds.add("question" if ctx.prose.is_question else "prose")
+        if undecided(diagnoses):   # two weak answers that tie: say what would decide, do not guess
+            ctx.tied = {d.entry.id: d.confidence for d in diagnoses}
+            diagnoses = []
+        candidates = [] if diagnoses else self._triage(ctx)
         return Report(
-            outcome=Outcome.MATCH if diagnoses else Outcome.NO_MATCH,
+            outcome=Outcome.MATCH if diagnoses else Outcome.TRIAGE if candidates else Outcome.NO_MATCH,
             diagnoses=diagnoses, line_count=len(doc.lines), evidence_kinds=tuple(sorted(kinds)),
+            candidates=candidates,
         )
+
+    def _triage(self, ctx: Context) -> list[Candidate]:
+        """No entry decided: the problems the message reads like, or whose signals partly fired, when they
+        are few (matchers/triage.py). Evidence of another product (B2B, MRA) gets no differential."""
+        if ctx.facts.named("non_webex_context") or not (ctx.prose.lines or ctx.facts.kinds):
+            return []
+        words = ctx.query or {t for t in ctx.prose.tokens if t not in STOPWORDS and t not in EXTRA_STOPWORDS}
+        on_topic = names_symptom_area(words, set(self.questions.idf), bool(ctx.sip_codes))
+        similar = {k: v[0] for k, v in self.questions.best(words).items()} if on_topic else {}
+        partial: dict[str, float] = {}
+        evidenced: set[str] = set(ctx.tied)   # entries the pasted evidence (not only its words) partly shows
+        for entry in self._candidates(ctx):
+            miss = 1.0
+            for name in _SignalsOf(entry, ctx).all_fired():
+                miss *= 1.0 - entry.signals[name].weight
+                if entry.signals[name].kind is not SignalKind.PHRASE:
+                    evidenced.add(entry.id)
+            if miss < 1.0:
+                partial[entry.id] = 1.0 - miss
+        for entry_id, confidence in ctx.tied.items():
+            partial[entry_id] = max(partial.get(entry_id, 0.0), confidence)
+        direction = direction_of(" ".join(text for _, text in ctx.prose.lines))
+        return differential(self.kb, similar, partial, {entry_id for entry_id, _ in ctx.excluded}, direction,
+                            evidenced)
 
     def diagnose_pieces(self, pieces: Sequence[EvidencePiece], name_single_file: bool = True) -> Report:
         """One diagnosis over several pieces of evidence (a message and its files), with evidence line numbers
@@ -254,38 +284,15 @@ class Engine:
         reach = EXCLUSION_REACH
         if not anchors:   # an entry resting on the question alone: what is pasted right with the question counts
             anchors, reach = sorted(prose), QUESTION_REACH
-        marks = set().union(*(_call_marks(ctx, n) for n in anchors)) if reach == EXCLUSION_REACH else set()
+        marks = set().union(*(call_marks(ctx, n) for n in anchors)) if reach == EXCLUSION_REACH else set()
         for name, sig in entry.exclusions.items():
             found = evaluate(sig, ctx, limit=EXCLUSION_LINES)
             for e in found:
                 if e.line is None or not anchors:
                     return sig.reason or name
-                if _near(e.line, anchors, reach) and not _other_call(_call_marks(ctx, e.line), marks):
+                if near(e.line, anchors, reach) and not other_call(call_marks(ctx, e.line), marks):
                     return sig.reason or name
         return None
-
-
-_CALL_MARK = re.compile(r"(?:call-serial-number|tag|call-id)\W{1,3}([0-9a-f][\w.@-]{7,})|"
-                        r"\bsips?:([\w.+%-]+@[\w.-]+\.[a-z]{2,})|alias '(?:sips?:)?([\w.+%-]+@[\w.-]+)'", re.IGNORECASE)
-
-
-def _call_marks(ctx: Context, number: int) -> set[str]:
-    """What ties a log line to one call: its Call-ID, serial number or tag, and the parties' addresses."""
-    index = number - 1 if ctx.doc.numbers is None else next(
-        (i for i, n in enumerate(ctx.doc.numbers) if n == number), number - 1)
-    if not 0 <= index < len(ctx.doc.lines):
-        return set()
-    return {g.lower() for m in _CALL_MARK.finditer(ctx.doc.lines[index]) for g in m.groups() if g}
-
-
-def _other_call(line_marks: set[str], anchor_marks: set[str]) -> bool:
-    """Both sides name their call and share nothing: the look-alike's line belongs to another call."""
-    return bool(line_marks) and bool(anchor_marks) and not line_marks & anchor_marks
-
-
-def _near(line: int, anchors: list[int], reach: int) -> bool:
-    i = bisect_left(anchors, line)
-    return any(abs(anchors[j] - line) <= reach for j in (i - 1, i) if 0 <= j < len(anchors))
 
 
 class _SignalsOf:

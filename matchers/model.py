@@ -151,8 +151,23 @@ class Diagnosis:
         }
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """One documented problem a vague message or partial evidence fits (see matchers/triage.py)."""
+
+    id: str
+    title: str
+    why: str        # what the problem is, in one line
+    check: str      # what confirms it, or separates it from the other candidates
+    score: float
+
+    def as_dict(self) -> dict[str, str]:
+        return {"id": self.id, "title": self.title, "why": self.why, "check": self.check}
+
+
 class Outcome(StrEnum):
     MATCH = "match"            # at least one diagnosis
+    TRIAGE = "triage"          # no diagnosis, but a short list of documented problems that fit
     NO_MATCH = "no_match"      # read fine, nothing documented found
     EMPTY = "empty"            # nothing to read
     UNREADABLE = "unreadable"  # could not be read as text
@@ -165,11 +180,15 @@ class Report:
     message: str = ""                # for EMPTY / UNREADABLE, what was wrong
     line_count: int = 0
     evidence_kinds: tuple[str, ...] = ()   # what the parsers recognised in the input
+    candidates: list[Candidate] = field(default_factory=list)   # TRIAGE: best first
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "outcome": str(self.outcome),
             "message": self.message,
             "evidence_kinds": list(self.evidence_kinds),
             "matches": [d.as_dict() for d in self.diagnoses],
         }
+        if self.candidates:
+            out["candidates"] = [c.as_dict() for c in self.candidates]
+        return out

@@ -15,6 +15,10 @@ TIE = 0.02
 def test_positive_example_ranks_its_entry_first(engine, entry_id, index, text):
     report = engine.diagnose(text)
     ranked = [(d.entry.id, round(d.confidence, 3)) for d in report.diagnoses]
+    if str(report.outcome) == "triage":   # evidence the entry shares with look-alikes: it heads or joins the list
+        listed = [c.id for c in report.candidates]
+        assert entry_id in listed, f"{entry_id} positive #{index} got a triage without it: {listed}"
+        return
     assert ranked, f"{entry_id} positive #{index} matched nothing"
     top = report.diagnoses[0].confidence
     leaders = [d.entry.id for d in report.diagnoses if top - d.confidence <= TIE]

@@ -158,7 +158,7 @@ class Responder:
         thread_cases = self._thread_cases(incoming)
         all_cases = list(dict.fromkeys([*cases, *thread_cases]))
         diagnosis_id = existing_diagnosis_id
-        if diagnosis_id is None and report.outcome in (Outcome.MATCH, Outcome.NO_MATCH):
+        if diagnosis_id is None and report.outcome in (Outcome.MATCH, Outcome.TRIAGE, Outcome.NO_MATCH):
             diagnosis_id = self._record(incoming, report, intake, all_cases)
         if cases:
             self.storage.add_thread_cases(incoming.room_id, incoming.thread_id, cases)

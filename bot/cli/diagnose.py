@@ -52,6 +52,8 @@ def jsonl_record(source: str, report: Report, intake: Intake) -> dict[str, Any]:
     body = report.as_dict()
     record: dict[str, Any] = {"source": source, "matches": body["matches"], "outcome": body["outcome"],
                               "message": body["message"], "evidence_kinds": body["evidence_kinds"]}
+    if "candidates" in body:   # a triage: the documented problems that fit, best first (matches stays [])
+        record["candidates"] = body["candidates"]
     if len(intake.pieces) == 1:
         record.update(evidence_json(intake.pieces[0]))
     elif intake.pieces:

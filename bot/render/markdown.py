@@ -81,9 +81,26 @@ def diagnosis_markdown(d: Diagnosis, rank: int, total: int) -> str:
     return "\n".join(out)
 
 
+TRIAGE_CLOSE = ("Send the evidence named above (paste it here or attach the log, capture or screenshot) and I will "
+                "tell which it is; `explain <id>` gives any of them in full.")
+
+
+def triage_markdown(report: Report) -> str:
+    """A differential: the documented problems that fit, best first, each with what confirms it; one message."""
+    out = ["This fits more than one documented problem, and nothing here decides between them yet. "
+           "Most likely first:", ""]
+    for i, c in enumerate(report.candidates, 1):
+        out.append(f"{i}. **{c.title}** (`{c.id}`): {c.why}")
+        if c.check:
+            out.append(f"   - *To confirm:* {c.check}")
+    return "\n".join([*out, "", TRIAGE_CLOSE])
+
+
 def report_markdown(report: Report) -> str:
     if report.outcome in (Outcome.EMPTY, Outcome.UNREADABLE):
         return f"I could not diagnose this: {report.message}."
+    if report.outcome is Outcome.TRIAGE and report.candidates:
+        return triage_markdown(report)
     if not report.diagnoses:
         return "No documented Hybrid Call Service Connect problem matches this.\n\n" + NO_MATCH_HELP
     total = len(report.diagnoses)

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from matchers import Outcome, Report
 
-from .markdown import NO_MATCH_HELP, _pct, distinct_evidence
+from .markdown import NO_MATCH_HELP, _pct, distinct_evidence, triage_markdown
 
 
 def report_text(report: Report) -> str:
     if report.outcome in (Outcome.EMPTY, Outcome.UNREADABLE):
         return f"not diagnosed: {report.message}"
+    if report.outcome is Outcome.TRIAGE and report.candidates:
+        return triage_markdown(report).replace("**", "").replace("`", "").replace("*To confirm:*", "to confirm:")
     if not report.diagnoses:
         return "no documented problem found\n\n" + NO_MATCH_HELP.replace("**", "").replace("`", "")
     out = []

@@ -1,0 +1,160 @@
+"""A differential for a message that names a symptom area but decides nothing: the documented problems that fit,
+best first, each with what would confirm it.
+
+Nothing here is a second list of causes. Which problems fit comes from the knowledge base itself: how close the
+message reads to each problem's own questions and symptoms, and which of its signals the evidence already fired
+(a bare `404`, an `sslv3 alert certificate unknown`) without its condition holding. What separates two candidates
+is their `distinguish` text; what to collect is the first symptom that quotes a log, page or capture.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from .model import Candidate, Diagnosis, Entry, EntryKind, Section, Status
+from .phrases import ABBREVIATIONS, stem
+
+MIN_SCORE = 0.22        # weaker than this, the message is not about this problem at all
+KEEP_RATIO = 0.55       # a candidate scores at least this share of the best one
+MIN_CANDIDATES = 2      # one candidate is a guess, not a differential
+MAX_CANDIDATES = 4
+MAX_LINE = 240          # characters of a `why` or `check` line
+PARTIAL_WEIGHT = 0.8    # fired signals of an entry whose condition did not hold count at this share
+
+
+TIE_MARGIN = 0.05       # two answers this close ...
+TIE_BELOW = 0.6         # ... and both this weak: the evidence fits both and decides neither
+KNOWN_SHARE = 0.5       # of a message's words the knowledge base must know before its wording ranks problems
+# the words of the product itself (the chat abbreviations' expansions and the few nouns of a call): a message
+# without one ("thanks, works now", "reset my printer") names no symptom area, whatever its cosine
+DOMAIN_WORDS = frozenset(stem(w) for words in ABBREVIATIONS.values() for w in words) - {"you", "please", "not",
+                                                                                       "two", "three", "with"} | {
+    stem(w) for w in ("hybrid", "call", "calls", "zone", "trunk", "port", "search", "rule", "dns", "tls", "sip",
+                      "handshake", "ring", "toast", "decline", "expressway", "certificate")}
+
+
+def undecided(diagnoses: list[Diagnosis]) -> bool:
+    """Two weak problems that tie: the evidence fits both and decides neither, so a triage, not a guess."""
+    if len(diagnoses) < 2 or diagnoses[0].confidence >= TIE_BELOW:
+        return False
+    both_problems = diagnoses[0].entry.kind is diagnoses[1].entry.kind is EntryKind.PROBLEM
+    return both_problems and diagnoses[0].confidence - diagnoses[1].confidence <= TIE_MARGIN
+
+
+def names_symptom_area(words: set[str], known: set[str], sip_code: bool) -> bool:
+    """Whether a message's wording may rank problems: a product word or a SIP code, and mostly words the
+    knowledge base uses ("webex meetings scheduling from outlook" has one product word among strangers)."""
+    if not (sip_code or words & DOMAIN_WORDS):
+        return False
+    hits = len(words & known)
+    return hits >= 2 and hits >= KNOWN_SHARE * len(words)
+
+
+def differential(entries: Iterable[Entry], similar: dict[str, float], partial: dict[str, float],
+                 excluded: set[str], direction: Section | None = None,
+                 evidenced: frozenset[str] | set[str] = frozenset()) -> list[Candidate]:
+    """The candidates, best first, or [] when the message does not narrow the field to a few problems.
+
+    `similar`: entry id -> how close the message reads to the entry's questions and symptoms (cosine);
+    `partial`: entry id -> the combined weight of its signals that fired; `excluded`: entries the evidence rules
+    out (a look-alike's reason). Only problems are candidates: a how-to is an answer, not a cause.
+    """
+    problems = {e.id: e for e in entries if e.kind is EntryKind.PROBLEM and e.status is not Status.DEPRECATED
+                and e.id not in excluded}
+    scored: list[tuple[float, str]] = []
+    for entry_id in problems:
+        sim = similar.get(entry_id, 0.0)
+        part = PARTIAL_WEIGHT * partial.get(entry_id, 0.0)
+        score = 1.0 - (1.0 - sim) * (1.0 - part)
+        if score >= MIN_SCORE:
+            scored.append((score, entry_id))
+    if not scored:
+        return []
+    scored.sort(key=lambda s: (-s[0], -problems[s[1]].prior, s[1]))
+    scored = _one_direction(scored, problems, direction, evidenced)
+    if not scored:
+        return []
+    best = scored[0][0]
+    kept = [(s, i) for s, i in scored if s >= KEEP_RATIO * best][:MAX_CANDIDATES]
+    if len(kept) < MIN_CANDIDATES:
+        return []
+    chosen = [problems[i] for _, i in kept]
+    return [Candidate(e.id, e.title, _why(e), _check(e, chosen), round(s, 3)) for (s, _), e in zip(kept, chosen,
+                                                                                                     strict=True)]
+
+
+_CLOUD = r"(?:webex|the app|app|cloud|control hub|webex users?|webex devices?|room ?kit|board)"
+_PREMISES = r"(?:desk ?phones?|ip phones?|cucm|unified cm|on-?prem\w*|our phones?|phones?|jabber|callmanager)"
+_OF = r"(?:the |a |our )?"
+_INBOUND = re.compile(rf"\binbound\b|\bfrom {_OF}{_CLOUD}\b.{{0,40}}?\bto {_OF}{_PREMISES}", re.I)
+_OUTBOUND = re.compile(rf"\boutbound\b|\bfrom {_OF}{_PREMISES}\b.{{0,40}}?\bto {_OF}{_CLOUD}", re.I)
+
+
+def direction_of(text: str) -> Section | None:
+    """The direction a message names: "inbound", or calls from Webex to the premises (the guide's inbound), and
+    the reverse for outbound; None when it names neither or both.
+
+    >>> direction_of("calls from the webex app to our desk phones never ring"), direction_of("outbound 404")
+    (<Section.INBOUND: 'inbound'>, <Section.OUTBOUND: 'outbound'>)
+    """
+    inbound, outbound = bool(_INBOUND.search(text)), bool(_OUTBOUND.search(text))
+    return Section.INBOUND if inbound and not outbound else Section.OUTBOUND if outbound and not inbound else None
+
+
+def _one_direction(scored: list[tuple[float, str]], problems: dict[str, Entry], direction: Section | None,
+                   evidenced: frozenset[str] | set[str]) -> list[tuple[float, str]]:
+    """The other direction's problems leave the list (both-way and TLS problems stay, and so do problems the
+    evidence partly shows). Without a direction in words, the direction whose two best problems fit better wins."""
+    if direction is None:
+        by_section: dict[Section, list[float]] = {Section.INBOUND: [], Section.OUTBOUND: []}
+        for score, entry_id in scored:
+            section = problems[entry_id].section
+            if section in by_section:
+                by_section[section].append(score)
+        inbound, outbound = (sum(by_section[s][:2]) for s in (Section.INBOUND, Section.OUTBOUND))
+        if inbound == outbound:
+            return scored
+        direction = Section.INBOUND if inbound > outbound else Section.OUTBOUND
+    loser = Section.OUTBOUND if direction is Section.INBOUND else Section.INBOUND
+    return [(s, i) for s, i in scored if problems[i].section is not loser or i in evidenced]
+
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z`(])")
+
+
+MIN_LINE = 60           # a first sentence shorter than this ("Call direction.") is a heading: the next one follows
+
+
+def _first_sentence(text: str) -> str:
+    """The opening sentence (two when the first is a heading), cut at a word near MAX_LINE characters."""
+    sentences = _SENTENCE.split(" ".join(text.split()))
+    line = sentences[0]
+    if len(line) < MIN_LINE and len(sentences) > 1:
+        line = f"{line} {sentences[1]}"
+    return line if len(line) <= MAX_LINE else line[: MAX_LINE - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _why(entry: Entry) -> str:
+    return _first_sentence(entry.summary or entry.cause or entry.title)
+
+
+_EVIDENCE_WORDS = re.compile(r"`|\b(log|capture|tcpdump|wireshark|page|test|xconfiguration|netstat|search history|"
+                             r"certificate|dig|nslookup)\b", re.IGNORECASE)
+
+
+def _check(entry: Entry, others: list[Entry]) -> str:
+    """What separates `entry` from the first other candidate it is documented against, else the first symptom
+    that names a log, page, test or capture to look at."""
+    for other in others:
+        if other.id == entry.id:
+            continue
+        for d in entry.distinguish:
+            if d.other_id == other.id:
+                return _first_sentence(d.by)
+        for d in other.distinguish:
+            if d.other_id == entry.id:
+                return _first_sentence(d.by)
+    for symptom in entry.symptoms:
+        if _EVIDENCE_WORDS.search(symptom):
+            return _first_sentence(symptom)
+    return _first_sentence(entry.symptoms[0]) if entry.symptoms else ""

@@ -1,0 +1,73 @@
+"""Vague questions and partial evidence get a short differential from the knowledge base; unrelated chat does not."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from matchers.model import Section
+from matchers.triage import direction_of
+
+# (message, ids that must be listed): one or more per section, written from the digest's symptom areas
+TRIAGE = [
+    ("calls from the webex app to our desk phones never ring and I see nothing on the expressway-e, where do I start?",
+     {"in-preloaded-sip-routes-off"}),
+    ("outbound calls from desk phones to webex users fail, what should I check?",
+     {"out-search-rule-priority", "out-port-5062-blocked"}),
+    ("we get 404 on hybrid calls, how do I tell which setting causes it", {"out-search-rule-priority"}),
+    ("certificate rejected on hybrid calls", {"tls-expe-incomplete-cert-chain", "tls-stale-control-hub-certs"}),
+    ("mutual tls handshake fails between webex and our expressway-e",
+     {"tls-webex-rejects-expe-ca", "tls-firewall-terminates-handshake"}),
+    ("hybrid calls get answered and then drop within a few seconds", {"bi-cucm-max-incoming-msg-size"}),
+    ('SIP/2.0 404 Not Found\nServer: TANDBERG/4135 (X14.2)\nWarning: 399 vcs.example "Policy Response"\n'
+     "Content-Length: 0", {"in-preloaded-sip-routes-off", "out-search-rule-priority"}),
+]
+UNRELATED = ["hi", "thanks!", "how do I reset my printer", "hello team, any update on the ticket?",
+             "webex meetings scheduling from outlook does not work", "what's for lunch today?"]
+
+
+@pytest.mark.parametrize(("text", "wanted"), TRIAGE, ids=[t[:40] for t, _ in TRIAGE])
+def test_a_vague_message_gets_the_documented_problems_that_fit(engine, text, wanted):
+    report = engine.diagnose(text)
+    listed = [c.id for c in report.candidates]
+    assert str(report.outcome) == "triage" and not report.diagnoses, (report.outcome, listed)
+    assert wanted <= set(listed), listed
+    assert 2 <= len(listed) <= 4
+    assert all(c.why and c.check for c in report.candidates)   # each says what it is and what confirms it
+
+
+@pytest.mark.parametrize("text", UNRELATED)
+def test_unrelated_chat_stays_no_match(engine, text):
+    report = engine.diagnose(text)
+    assert str(report.outcome) == "no_match" and not report.candidates, [c.id for c in report.candidates]
+
+
+def test_the_triage_is_never_a_how_to_or_a_guess(engine):
+    report = engine.diagnose(TRIAGE[0][0])
+    assert all(engine.kb.get(c.id).kind.value == "problem" for c in report.candidates)
+
+
+def test_direction_in_words():
+    assert direction_of("calls from Webex to our CUCM phones fail") is Section.INBOUND
+    assert direction_of("calls from a desk phone to the webex app show a Join button") is Section.OUTBOUND
+    assert direction_of("calls fail both ways, inbound and outbound") is None
+
+
+def test_jsonl_carries_the_candidates_and_no_matches(tmp_path):
+    paste = tmp_path / "q.txt"
+    paste.write_text(TRIAGE[2][0], encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "bot", "diagnose", str(paste), "--format", "jsonl"],
+                         capture_output=True, text=True, check=True).stdout
+    record = json.loads(out)
+    assert record["outcome"] == "triage" and record["matches"] == []
+    assert [set(c) for c in record["candidates"]] == [{"id", "title", "why", "check"}] * len(record["candidates"])
+
+
+def test_the_triage_reply_is_one_webex_message(engine):
+    from bot.render.markdown import WEBEX_MESSAGE_LIMIT, report_markdown, split_message
+
+    text = report_markdown(engine.diagnose(TRIAGE[1][0]))
+    assert len(split_message(text)) == 1 and len(text.encode()) < WEBEX_MESSAGE_LIMIT
+    assert "explain <id>" in text and "To confirm" in text

@@ -81,7 +81,8 @@ class Engine:
             keys.extend(group)
         self.prefilter = Prefilter(keys)
         self.phrases = PhraseIndex(phrases)
-        self.questions = QuestionIndex({e.id: [e.title, e.summary, *e.questions, *e.symptoms] for e in self.kb
+        self.questions = QuestionIndex({e.id: [e.title, e.summary, *e.questions, *e.symptoms, e.zh_title,
+                                               *e.zh_questions, *e.zh_symptoms] for e in self.kb
                                         if e.status is not Status.DEPRECATED})
 
     # ---------------------------------------------------------------- entry points

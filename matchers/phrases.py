@@ -22,7 +22,7 @@ from operator import itemgetter
 
 from rapidfuzz.distance import Levenshtein
 
-from .normalize import clean_line, clean_prose, ocr_fold, words
+from .normalize import cjk_tokens, clean_line, clean_prose, ocr_fold, words
 
 ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "expe": ("expressway", "expressway-e"), "exp-e": ("expressway", "expressway-e"),
@@ -59,7 +59,8 @@ _ASKS_HOW = re.compile(
     r"menu|equivalent|order|sequence)|what (command|menu|page|filter)|which (command|menu)|what should i (search|"
     r"look|check|test)|what do i (search|look|check|test)|in which order|dry.?run|walk (me )?through)\b"
 )
-_QUESTION = re.compile(r"\?|^\s*(why|what|how|where|which|can|could|is|are|does|do|any idea|anyone|help)\b")
+_QUESTION = re.compile(r"\?|^\s*(why|what|how|where|which|can|could|is|are|does|do|any idea|anyone|help)\b|"
+                       r"为什么|怎么|如何|吗|哪|是否|什么|怎样|能否|求助")
 # the same questions with the letters OCR confuses folded (i l 1 | -> l, 0 -> o), matched on folded text: a
 # screenshot's "explaln" or "whlch" still asks
 _ASKS_HOW_FOLDED = re.compile(ocr_fold(_ASKS_HOW.pattern))
@@ -256,6 +257,10 @@ class Prose:
             if len(prose.tokens) < MAX_TOKENS:
                 for w in sequence:
                     prose.tokens.update(token_forms(w))
+                chinese = cjk_tokens(raw[:1000]) if not raw.isascii() else set()
+                if chinese:
+                    prose.tokens.update(chinese)   # Chinese: its character pairs
+                    prose.is_question = True       # a symptom told in Chinese is asked of the bot, "?" or not
             folded = ocr_fold(text)
             if not prose.asks_how and _ASKS_HOW_FOLDED.search(folded):
                 prose.asks_how = True

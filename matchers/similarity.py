@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 
-from .normalize import clean_line, words
+from .normalize import cjk_tokens, clean_line, words
 from .phrases import STOPWORDS, token_forms
 
 EXTRA_STOPWORDS = frozenset(
@@ -25,6 +25,11 @@ EXTRA_STOPWORDS = frozenset(
 
 
 def content_tokens(text: str) -> set[str]:
+    """A stored wording's words. A Chinese wording counts only its Chinese: the English terms it quotes ("603",
+    "Expressway-E") are in the English wordings already, and in a short Chinese text they would outweigh them."""
+    chinese = cjk_tokens(text) if not text.isascii() else set()
+    if chinese:
+        return chinese
     out: set[str] = set()
     for w in words(clean_line(text)):
         if w in STOPWORDS or w in EXTRA_STOPWORDS:

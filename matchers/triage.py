@@ -30,7 +30,8 @@ KNOWN_SHARE = 0.5       # of a message's words the knowledge base must know befo
 DOMAIN_WORDS = frozenset(stem(w) for words in ABBREVIATIONS.values() for w in words) - {"you", "please", "not",
                                                                                        "two", "three", "with"} | {
     stem(w) for w in ("hybrid", "call", "calls", "zone", "trunk", "port", "search", "rule", "dns", "tls", "sip",
-                      "handshake", "ring", "toast", "decline", "expressway", "certificate")}
+                      "handshake", "ring", "toast", "decline", "expressway", "certificate")} | {
+    "呼叫", "来电", "通话", "通知", "证书", "区域", "搜索", "规则", "端口", "双向", "防火", "火墙", "域名", "中继"}
 
 
 def undecided(diagnoses: list[Diagnosis]) -> bool:

@@ -295,7 +295,15 @@ class FakeWebex:
 
         @app.post("/v1/messages")
         def create_message() -> Response:
-            body = request.get_json(silent=True)
+            upload = None
+            if request.mimetype == "multipart/form-data":        # a local file, as the SDK uploads it
+                body = {key: request.form[key] for key in request.form}
+                upload = request.files.get("files")
+                if upload is None or len(request.files.getlist("files")) != 1:
+                    return error(400, "exactly one file required in a multipart message")
+                body["files"] = [upload.filename or "file"]
+            else:
+                body = request.get_json(silent=True)
             if not isinstance(body, dict):
                 return error(400, "JSON body required")
             room_id = body.get("roomId")
@@ -331,6 +339,12 @@ class FakeWebex:
                     msg["parentId"] = parent_id
                 if attachments:
                     msg["attachments"] = attachments
+                if upload is not None:
+                    fid = webex_id("CONTENT")
+                    fake.state.files[fid] = StoredFile(upload.filename or "file", upload.read())
+                    msg["files"] = [f"{fake.base_url}contents/{fid}"]
+                    msg["fileNames"] = [upload.filename or "file"]
+                    msg["fileTypes"] = [upload.mimetype or ""]
                 fake.state.messages[msg["id"]] = msg
                 fake.state.posted.append(msg["id"])
             fake._deliver("messages", "created", msg)

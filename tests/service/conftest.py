@@ -223,7 +223,8 @@ def storage_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]
     import psycopg
 
     with psycopg.connect(url, autocommit=True) as conn:  # a clean schema for every test
-        for table in ("schema_version", "jobs", "diagnoses", "case_links", "thread_cases", "feedback"):
+        for table in ("schema_version", "jobs", "diagnoses", "case_links", "thread_cases", "thread_calls",
+                      "feedback"):
             conn.execute(f"DROP TABLE IF EXISTS {table}")
     yield url
 

@@ -103,3 +103,27 @@ def test_calls_command_bad_input(tmp_path, capsys):
     pcap = tmp_path / "broken.pcap"
     pcap.write_bytes(b"\xd4\xc3\xb2\xa1" + b"\x00" * 10)
     main(["calls", str(pcap)])
+
+
+def test_calls_from_a_packet_capture_file(tmp_path, capsys):
+    import io as _io
+
+    import dpkt
+
+    from tests.test_calls import _sip, _udp_frame
+
+    ucm, expc = ("192.0.2.50", 5060), ("192.0.2.11", 5060)
+    frames = [(ucm, expc, _sip("INVITE sip:mpatel@fabrikam.calls.webex.com SIP/2.0", "101 INVITE")),
+              (expc, ucm, _sip("SIP/2.0 404 Not Found", "101 INVITE", 'Warning: 399 192.0.2.10:7003 "Policy Response"')),
+              (ucm, expc, _sip("ACK sip:mpatel@fabrikam.calls.webex.com SIP/2.0", "101 ACK"))]
+    out = _io.BytesIO()
+    writer = dpkt.pcap.Writer(out)
+    for k, (src, dst, payload) in enumerate(frames):
+        writer.writepkt(_udp_frame(src, dst, payload), ts=1718107327.1 + k * 0.05)
+    path = tmp_path / "expc.pcap"
+    path.write_bytes(out.getvalue())
+    assert main(["calls", str(path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "1 call(s), 1 failing" and "sip:mpatel@fabrikam.calls.webex.com  404 Not Found" in lines[1]
+    assert main(["diagnose", "--format", "jsonl", "--pictures", str(tmp_path / "p"), str(path)]) == 0
+    assert len(json.loads(capsys.readouterr().out)["pictures"]) == 1

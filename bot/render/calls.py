@@ -70,7 +70,9 @@ def find_views(pieces: Sequence[EvidencePiece], files: Sequence[tuple[str, bytes
             views.append(CallView(call, lines=(min(starts) + 1, max(starts) + 1 + MESSAGE_SPAN)))
     except Exception:      # the call view is an extra: a reader's bug must not cost the diagnosis
         log.exception("calls: the text could not be grouped into calls")
-    data = dict(files)
+    spanned = {id(piece) for piece, _, _ in capture_spans}
+    capture_spans += [(p, 0, -1) for p in pieces if p.kind == "capture" and id(p) not in spanned]
+    data = dict(files) | {os.path.basename(name): blob for name, blob in files}   # intake names a file by its base
     for piece, first, last in capture_spans:
         blob = data.get(piece.name)
         if blob is None:

@@ -187,10 +187,11 @@ class FakeWebex:
                 "orgId": "org", "createdBy": self.state.bot_id, "appId": "app", "ownedBy": "creator",
                 "status": "active", "actorId": obj.get("personId", ""), "data": data}
 
-    def bot_messages(self, room_id: str | None = None) -> list[dict[str, Any]]:
+    def bot_messages(self, room_id: str | None = None, files: bool = False) -> list[dict[str, Any]]:
+        """What the bot posted; messages carrying an uploaded file (the call ladders) only with `files`."""
         with self.lock:
             out = [self.state.messages[i] for i in self.state.posted]
-        return [m for m in out if room_id is None or m["roomId"] == room_id]
+        return [m for m in out if (room_id is None or m["roomId"] == room_id) and (files or not m.get("files"))]
 
     def wait_for_posts(self, count: int, timeout: float = 20.0, room_id: str | None = None) -> list[dict[str, Any]]:
         deadline = time.monotonic() + timeout

@@ -114,7 +114,8 @@ def test_calls_from_a_packet_capture_file(tmp_path, capsys):
 
     ucm, expc = ("192.0.2.50", 5060), ("192.0.2.11", 5060)
     frames = [(ucm, expc, _sip("INVITE sip:mpatel@fabrikam.calls.webex.com SIP/2.0", "101 INVITE")),
-              (expc, ucm, _sip("SIP/2.0 404 Not Found", "101 INVITE", 'Warning: 399 192.0.2.10:7003 "Policy Response"')),
+              (expc, ucm, _sip("SIP/2.0 404 Not Found", "101 INVITE",
+                               'Warning: 399 192.0.2.10:7003 "Policy Response"')),
               (ucm, expc, _sip("ACK sip:mpatel@fabrikam.calls.webex.com SIP/2.0", "101 ACK"))]
     out = _io.BytesIO()
     writer = dpkt.pcap.Writer(out)

@@ -106,9 +106,10 @@ class BotHarness:
     def drain(self) -> None:
         assert self.rt.worker.drain(30), "background jobs did not finish"
 
-    def replies(self, room: str | None = None) -> list[dict[str, Any]]:
+    def replies(self, room: str | None = None, pictures: bool = False) -> list[dict[str, Any]]:
+        """The bot's messages; the call ladders it posts as files only with `pictures`."""
         self.drain()
-        return self.fake.bot_messages(room)
+        return self.fake.bot_messages(room, files=pictures)
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ def log_text(*rejects: bool) -> str:
 def test_failing_call_is_posted_as_a_png_under_the_diagnosis_and_calls_lists_them(bot, people, fake):
     url = fake.add_file("expe-diag.log", log_text(False, True).encode())
     msg, _ = bot.say(people["alice"], people["dm"], "inbound calls fail", files=[url])
-    replies = bot.replies()
+    replies = bot.replies(pictures=True)
     files = [r for r in replies if r.get("files")]
     assert len(files) == 1 and all(r["parentId"] == msg["id"] for r in replies)
     text_first = [r for r in replies if not r.get("files") and "attachments" not in r]
@@ -47,7 +47,7 @@ def test_failing_call_is_posted_as_a_png_under_the_diagnosis_and_calls_lists_the
 def test_no_picture_without_a_failing_call_and_calls_before_any_evidence(bot, people, fake):
     url = fake.add_file("expe-diag.log", log_text(False).encode())
     msg, _ = bot.say(people["alice"], people["dm"], "", files=[url])
-    assert not [r for r in bot.replies() if r.get("files")]
+    assert not [r for r in bot.replies(pictures=True) if r.get("files")]
     other, _ = bot.say(people["alice"], people["dm"], "calls")
     answer = bot.replies()[-1]
     assert answer["parentId"] == other["id"] and "no calls for this thread yet" in answer["markdown"]

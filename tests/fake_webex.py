@@ -187,10 +187,11 @@ class FakeWebex:
                 "orgId": "org", "createdBy": self.state.bot_id, "appId": "app", "ownedBy": "creator",
                 "status": "active", "actorId": obj.get("personId", ""), "data": data}
 
-    def bot_messages(self, room_id: str | None = None) -> list[dict[str, Any]]:
+    def bot_messages(self, room_id: str | None = None, files: bool = False) -> list[dict[str, Any]]:
+        """What the bot posted; messages carrying an uploaded file (the call ladders) only with `files`."""
         with self.lock:
             out = [self.state.messages[i] for i in self.state.posted]
-        return [m for m in out if room_id is None or m["roomId"] == room_id]
+        return [m for m in out if (room_id is None or m["roomId"] == room_id) and (files or not m.get("files"))]
 
     def wait_for_posts(self, count: int, timeout: float = 20.0, room_id: str | None = None) -> list[dict[str, Any]]:
         deadline = time.monotonic() + timeout
@@ -295,7 +296,15 @@ class FakeWebex:
 
         @app.post("/v1/messages")
         def create_message() -> Response:
-            body = request.get_json(silent=True)
+            upload = None
+            if request.mimetype == "multipart/form-data":        # a local file, as the SDK uploads it
+                body = {key: request.form[key] for key in request.form}
+                upload = request.files.get("files")
+                if upload is None or len(request.files.getlist("files")) != 1:
+                    return error(400, "exactly one file required in a multipart message")
+                body["files"] = [upload.filename or "file"]
+            else:
+                body = request.get_json(silent=True)
             if not isinstance(body, dict):
                 return error(400, "JSON body required")
             room_id = body.get("roomId")
@@ -331,6 +340,12 @@ class FakeWebex:
                     msg["parentId"] = parent_id
                 if attachments:
                     msg["attachments"] = attachments
+                if upload is not None:
+                    fid = webex_id("CONTENT")
+                    fake.state.files[fid] = StoredFile(upload.filename or "file", upload.read())
+                    msg["files"] = [f"{fake.base_url}contents/{fid}"]
+                    msg["fileNames"] = [upload.filename or "file"]
+                    msg["fileTypes"] = [upload.mimetype or ""]
                 fake.state.messages[msg["id"]] = msg
                 fake.state.posted.append(msg["id"])
             fake._deliver("messages", "created", msg)

@@ -5,6 +5,8 @@ is a whole, short, single-line message, so a pasted log that contains "help" is 
 Command(name='help', arg='')
 >>> parse("/explain 603")
 Command(name='explain', arg='603')
+>>> parse("calls")
+Command(name='calls', arg='')
 >>> parse("case SR 694123456")
 Command(name='case', arg='694123456')
 >>> parse("help me, calls fail with 603 decline") is None
@@ -34,6 +36,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("explain", "`explain <id>` or `explain <SIP code>`",
                 "one entry in full, or the problems a SIP response code appears in"),
     CommandSpec("case", "`case <number>`", "what has been diagnosed for a TAC case"),
+    CommandSpec("calls", "`calls`", "the calls in the last evidence of this thread: time, from, to, final "
+                "response, diagnosis"),
 )
 _COMMAND = re.compile(r"^/?(" + "|".join(c.name for c in COMMANDS) + r")\b[\s:]*(.*)$", re.IGNORECASE)
 
@@ -73,7 +77,7 @@ def parse(text: str) -> Command | None:
     if not m:
         return None
     name, arg = m.group(1).lower(), m.group(2).strip().rstrip("?").strip()
-    if name in {"help", "topics"}:
+    if name in {"help", "topics", "calls"}:
         return Command(name, "") if not arg else None
     if name == "explain":
         return Command(name, arg) if arg and " " not in arg else None

@@ -16,6 +16,7 @@ from matchers.evidence.intake import MESSAGE, SUPPORTED_HELP, ArchiveRead
 
 from ..ocr import image_to_text
 from ..render import markdown as render
+from ..render.calls import CallView, call_line, call_views, drawn, ladder_png, picture_name
 from ..render.evidence import evidence_markdown
 from . import cards
 from .cases import Linker, find_bugs, find_cases
@@ -76,6 +77,22 @@ class Outgoing:
     card_fallback: str = ""
     diagnosis_id: str | None = None
     report: Report | None = None
+    pictures: list[tuple[str, bytes]] = field(default_factory=list)   # (file name, PNG): the failing calls
+    calls: list[CallView] = field(default_factory=list)               # every call in the evidence
+
+
+MAX_LISTED_CALLS = 40
+
+
+def calls_markdown(views: Sequence[CallView]) -> str:
+    """The `calls` reply: one line per call, failing calls marked."""
+    failing = sum(v.call.failed for v in views)
+    out = [f"**Calls in the last evidence of this thread:** {len(views)}, {failing} failing"]
+    for view in views[:MAX_LISTED_CALLS]:
+        out.append(("- ❌ " if view.call.failed else "- ") + "`" + call_line(view).replace("`", "'") + "`")
+    if len(views) > MAX_LISTED_CALLS:
+        out.append(f"- … and {len(views) - MAX_LISTED_CALLS} more")
+    return "\n".join(out)
 
 
 class Responder:
@@ -102,6 +119,7 @@ class Responder:
             "topics": lambda c, i: self.topics(),
             "explain": lambda c, i: self.explain(c.arg),
             "case": self.case,
+            "calls": self.calls,
         }
         return handlers[command.name](command, incoming)
 
@@ -110,6 +128,13 @@ class Responder:
             return ("TAC case numbers have nine digits, for example `case 694123456`. I record a diagnosis against "
                     "a case when its number appears in the message or earlier in the thread.")
         return self.case_history(command.arg, incoming)
+
+    def calls(self, command: Command, incoming: Incoming) -> str:
+        listing = self.storage.thread_calls(incoming.room_id, incoming.thread_id)
+        if listing is None:
+            return ("I have no calls for this thread yet. Send the Expressway diagnostic log (or the log bundle, a "
+                    "packet capture, SIP messages) in this thread, then ask `calls` again.")
+        return listing
 
     def topics(self) -> str:
         kb = self.engine.kb
@@ -170,10 +195,23 @@ class Responder:
         if links:
             body += "\n\n" + links
         out = Outgoing(parts=render.split_message(body), diagnosis_id=diagnosis_id, report=report)
+        out.calls, out.pictures = self._calls(incoming, pieces, report)
         if report.diagnoses and diagnosis_id:
             out.card = cards.feedback_card(report.diagnoses[0], diagnosis_id)
             out.card_fallback = cards.card_fallback(report.diagnoses[0])
         return out
+
+    def _calls(self, incoming: Incoming, pieces: Sequence[Any],
+               report: Report) -> tuple[list[CallView], list[tuple[str, bytes]]]:
+        """Keep the thread's call list (for `calls`) and draw the failing calls; never fails the diagnosis."""
+        try:
+            views = call_views(pieces, report, files=[(a.name, a.data) for a in incoming.attachments])
+            if views:
+                self.storage.set_thread_calls(incoming.room_id, incoming.thread_id, calls_markdown(views))
+            return views, [(picture_name(v, n), ladder_png(v)) for n, v in enumerate(drawn(views), 1)]
+        except Exception:
+            log.exception("the call view failed; the diagnosis goes without it")
+            return [], []
 
     def _thread_cases(self, incoming: Incoming) -> list[str]:
         found = find_cases(incoming.thread_text) if incoming.thread_text else []

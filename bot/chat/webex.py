@@ -14,6 +14,7 @@ import logging
 import os
 import random
 import re
+import tempfile
 import time
 import urllib.parse
 from collections.abc import Callable
@@ -179,6 +180,20 @@ class WebexClient:
             return self.api.messages.create(roomId=room_id, parentId=parent_id or None, markdown=markdown,
                                             text=text, attachments=attachments)
         return str(self.call("post message", post)["id"])
+
+    def post_file(self, room_id: str, name: str, data: bytes, parent_id: str | None = None,
+                  markdown: str = "") -> str:
+        """Post one file (a ladder PNG) as a message, multipart as Webex takes a local file; markdown above it."""
+        safe = os.path.basename(name) or "file.png"
+        with tempfile.TemporaryDirectory(prefix="hcs-upload-") as folder:
+            path = os.path.join(folder, safe)
+            with open(path, "wb") as fh:
+                fh.write(data)
+
+            def post() -> Any:
+                return self.api.messages.create(roomId=room_id, parentId=parent_id or None,
+                                                markdown=markdown or None, files=[path])
+            return str(self.call("post file", post)["id"])
 
     def person_email(self, person_id: str) -> str:
         """The first email address of a person ("" when the person has none)."""

@@ -235,6 +235,15 @@ class Worker:
             posted += 1
             job.progress["posted"] = posted
             self.storage.save_progress(job, self.config.job_lease)
+        drawn = int(job.progress.get("pictures", 0))
+        for name, png in out.pictures[drawn:]:        # the failing calls' ladders, under the diagnosis
+            try:
+                self.webex.post_file(room_id, name, png, parent_id=thread_id)
+            except PermanentWebexError as exc:
+                log.warning("could not post the picture %s: %s", name, exc)
+            drawn += 1
+            job.progress["pictures"] = drawn
+            self.storage.save_progress(job, self.config.job_lease)
         if out.card is not None and not job.progress.get("card"):
             self.webex.post_message(room_id, out.card_fallback, parent_id=thread_id,
                                     attachments=[attachment(out.card)])

@@ -14,6 +14,7 @@ from matchers import Engine, EvidencePiece, Intake, Limits, Outcome, Report, loa
 
 from ..ocr import image_to_text
 from ..render import markdown, text
+from ..render.calls import CallView, call_views, calls_text, write_pictures
 from ..render.evidence import evidence_json, evidence_markdown, evidence_text
 
 MAX_READ_BYTES = 100 * 1024 * 1024 + 1
@@ -27,28 +28,42 @@ def _read_source(source: str) -> bytes:
         return fh.read(MAX_READ_BYTES)
 
 
-def report_for(engine: Engine, source: str) -> tuple[Report, Intake]:
-    """The report on one input, and what was read from it."""
+def report_for(engine: Engine, source: str) -> tuple[Report, Intake, bytes]:
+    """The report on one input, what was read from it, and its bytes."""
     try:
         data = _read_source(source)
     except OSError as exc:
         report = Report(outcome=Outcome.UNREADABLE, diagnoses=[], message=f"cannot read {source}: {exc.strerror}")
-        return report, Intake()
+        return report, Intake(), b""
     # standard input is a paste; a file keeps its name, which tells a .pcap or .pem from text
     intake = read_evidence(files=[("paste" if source == "-" else source, data)], limits=CLI_LIMITS,
                            image_reader=image_to_text)
     if not intake.pieces:
         message = "; ".join(intake.errors) or "the input is empty"
         outcome = Outcome.EMPTY if not data.strip() else Outcome.UNREADABLE
-        return Report(outcome=outcome, diagnoses=[], message=message), intake
-    return engine.diagnose_pieces(intake.pieces, name_single_file=False), intake
+        return Report(outcome=outcome, diagnoses=[], message=message), intake, data
+    return engine.diagnose_pieces(intake.pieces, name_single_file=False), intake, data
+
+
+def views_for(source: str, report: Report, intake: Intake, data: bytes) -> list[CallView]:
+    """The calls of one input, each with the diagnosis whose evidence is in it."""
+    return call_views(intake.pieces, report, files=[("paste" if source == "-" else source, data)])
+
+
+def _pictures(directory: str, n: int, views: list[CallView]) -> list[str]:
+    try:
+        return write_pictures(views, directory, prefix=f"input{n + 1}-call")
+    except OSError as exc:
+        print(f"diagnose: cannot write pictures in {directory}: {exc.strerror}", file=sys.stderr)
+        return []
 
 
 def _shown(intake: Intake) -> list[EvidencePiece]:
     return [p for p in intake.pieces if p.kind != "text" or p.notes]
 
 
-def jsonl_record(source: str, report: Report, intake: Intake) -> dict[str, Any]:
+def jsonl_record(source: str, report: Report, intake: Intake, views: list[CallView] | None = None,
+                 pictures: list[str] | None = None) -> dict[str, Any]:
     body = report.as_dict()
     record: dict[str, Any] = {"source": source, "matches": body["matches"], "outcome": body["outcome"],
                               "message": body["message"], "evidence_kinds": body["evidence_kinds"]}
@@ -59,6 +74,9 @@ def jsonl_record(source: str, report: Report, intake: Intake) -> dict[str, Any]:
     elif intake.pieces:
         record["evidence_type"] = "archive"
         record["members"] = [p.name for p in intake.pieces]
+    if views is not None:
+        record["calls"] = [v.as_dict() for v in views]
+        record["pictures"] = list(pictures or [])
     return record
 
 
@@ -67,10 +85,12 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
     sources = args.files or ["-"]
     failed = False
     for n, source in enumerate(sources):
-        report, intake = report_for(engine, source)
+        report, intake, data = report_for(engine, source)
         failed |= report.outcome is Outcome.UNREADABLE
+        views = views_for(source, report, intake, data) if intake.pieces else []
+        pictures = _pictures(args.pictures, n, views) if args.pictures else []
         if args.format in ("jsonl", "json"):
-            print(json.dumps(jsonl_record(source, report, intake), ensure_ascii=False,
+            print(json.dumps(jsonl_record(source, report, intake, views, pictures), ensure_ascii=False,
                              indent=2 if args.format == "json" else None), flush=True)
             continue
         if len(sources) > 1:
@@ -88,4 +108,24 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
             if shown:
                 print(shown + "\n")
             print(text.report_text(report))
+        for path in pictures if args.format not in ("jsonl", "json") else []:
+            print(f"picture: {path}")
+    return 1 if failed and len(sources) == 1 else 0
+
+
+def cmd_calls(args: argparse.Namespace) -> int:
+    """`python -m bot calls FILE...`: one line per call (time, from, to, final response, diagnosis)."""
+    engine = Engine(load_knowledge_base(args.kb))
+    sources = args.files or ["-"]
+    failed = False
+    for n, source in enumerate(sources):
+        report, intake, data = report_for(engine, source)
+        if not intake.pieces:
+            failed = True
+            print(("\n" if n else "") + f"== {source}\n{report.message}" if len(sources) > 1 else report.message,
+                  file=sys.stderr if len(sources) == 1 else sys.stdout)
+            continue
+        if len(sources) > 1:
+            print(("\n" if n else "") + f"== {source}")
+        print(calls_text(views_for(source, report, intake, data)))
     return 1 if failed and len(sources) == 1 else 0

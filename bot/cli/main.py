@@ -7,7 +7,8 @@ import sys
 
 from matchers import Engine, KnowledgeBaseErrors, load_knowledge_base
 
-from .diagnose import cmd_diagnose
+from ..render.calls import MAX_PICTURES
+from .diagnose import cmd_calls, cmd_diagnose
 from .kb import cmd_explain, cmd_kb_list, cmd_kb_validate
 
 
@@ -50,7 +51,13 @@ def build_parser() -> argparse.ArgumentParser:
     d = sub.add_parser("diagnose", help="diagnose pasted evidence (files, or standard input)")
     d.add_argument("files", nargs="*", help="files to diagnose; '-' or nothing reads standard input")
     d.add_argument("--format", choices=["text", "markdown", "json", "jsonl"], default="text")
+    d.add_argument("--pictures", metavar="DIR",
+                   help=f"write a SIP ladder PNG per failing call (at most {MAX_PICTURES} per input) into DIR")
     d.set_defaults(func=cmd_diagnose)
+    c = sub.add_parser("calls", help="list the calls in files or standard input: time, from, to, final response, "
+                                     "diagnosis")
+    c.add_argument("files", nargs="*", help="files to read; '-' or nothing reads standard input")
+    c.set_defaults(func=cmd_calls)
     kb = sub.add_parser("kb", help="knowledge-base tools")
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)
     kb_sub.add_parser("list", help="list every entry").set_defaults(func=cmd_kb_list)

@@ -2,6 +2,7 @@
 bot would post in Webex, rendered, with the feedback card."""
 from __future__ import annotations
 
+import base64
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -13,7 +14,9 @@ from matchers.evidence.archives import human_size
 from matchers.evidence.intake import ACCEPT as ACCEPTED_EXTENSIONS
 
 from ..chat.responder import Attachment, Incoming, Outgoing
+from ..render.calls import call_line
 from ..render.html import to_html
+from ..render.ladder import WIDTH_PX
 from .runtime import Runtime, runtime
 
 blueprint = Blueprint("local", __name__, template_folder="templates")
@@ -33,6 +36,14 @@ class ShownPart:
 
 def _shown(out: Outgoing) -> list[ShownPart]:
     return [ShownPart(markdown=p, html=Markup(to_html(p)), size=len(p.encode())) for p in out.parts]
+
+
+def _calls_view(out: Outgoing) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The call list and the failing calls' ladders, inline as PNG data URIs."""
+    calls = [{"line": call_line(v), "failed": v.call.failed} for v in out.calls]
+    pictures = [{"name": name, "width": WIDTH_PX, "uri": "data:image/png;base64," + base64.b64encode(png).decode()}
+                for name, png in out.pictures]
+    return calls, pictures
 
 
 def _card_view(card: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -69,7 +80,9 @@ def diagnose() -> str:
     incoming = Incoming(message_id=message_id, room_id=LOCAL_ROOM, room_type="local", thread_id=message_id,
                         person_id=LOCAL_PERSON, text=evidence, attachments=attachments)
     out = rt.responder.respond(incoming)
-    return render_template("local.html", evidence=evidence, parts=_shown(out), card=_card_view(out.card), notice="")
+    calls, pictures = _calls_view(out)
+    return render_template("local.html", evidence=evidence, parts=_shown(out), card=_card_view(out.card), notice="",
+                           calls=calls, pictures=pictures)
 
 
 @blueprint.app_errorhandler(413)

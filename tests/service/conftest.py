@@ -106,9 +106,10 @@ class BotHarness:
     def drain(self) -> None:
         assert self.rt.worker.drain(30), "background jobs did not finish"
 
-    def replies(self, room: str | None = None) -> list[dict[str, Any]]:
+    def replies(self, room: str | None = None, pictures: bool = False) -> list[dict[str, Any]]:
+        """The bot's messages; the call ladders it posts as files only with `pictures`."""
         self.drain()
-        return self.fake.bot_messages(room)
+        return self.fake.bot_messages(room, files=pictures)
 
 
 @pytest.fixture
@@ -223,7 +224,8 @@ def storage_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]
     import psycopg
 
     with psycopg.connect(url, autocommit=True) as conn:  # a clean schema for every test
-        for table in ("schema_version", "jobs", "diagnoses", "case_links", "thread_cases", "feedback"):
+        for table in ("schema_version", "jobs", "diagnoses", "case_links", "thread_cases", "thread_calls",
+                      "feedback"):
             conn.execute(f"DROP TABLE IF EXISTS {table}")
     yield url
 

@@ -136,7 +136,9 @@ def test_paste_and_see_the_rendered_reply_in_chromium(browser, served, tmp_path)
     link = browser.find_element(By.LINK_TEXT, "694123456")
     assert link.get_attribute("href") == "https://mycase.cloudapps.cisco.com/case/694123456"
     assert browser.title != "pwned"
-    assert browser.execute_script("return document.querySelectorAll('#reply img').length") == 0
+    # the pasted <img> stays text; the only picture is the failing call's ladder, in the call list
+    assert browser.execute_script("return document.querySelectorAll('#reply .message:not(.calls) img').length") == 0
+    assert browser.execute_script("return document.querySelectorAll('#calls img').length") == 1
     browser.save_screenshot(str(tmp_path / "local-page.png"))
     browser.find_element(By.CSS_SELECTOR, "#card .vote-up").click()
     assert "helped" in wait_for(browser, By.ID, "notice").text

@@ -67,6 +67,13 @@ CREATE TABLE IF NOT EXISTS thread_cases (
     created {real} NOT NULL,
     PRIMARY KEY (room_id, thread_id, case_number)
 );
+CREATE TABLE IF NOT EXISTS thread_calls (
+    room_id TEXT NOT NULL,
+    thread_id TEXT NOT NULL,
+    updated {real} NOT NULL,
+    calls {blob} NOT NULL,
+    PRIMARY KEY (room_id, thread_id)
+);
 CREATE TABLE IF NOT EXISTS feedback (
     diagnosis_id TEXT NOT NULL,
     person_id TEXT NOT NULL,

@@ -67,6 +67,24 @@ class Records(Database):
                              "ORDER BY created, case_number", (room_id, thread_id)).fetchall()
         return [r[0] for r in rows]
 
+    def set_thread_calls(self, room_id: str, thread_id: str, listing: str) -> None:
+        """The call list of the thread's last evidence (encrypted: it names the callers), for `calls`."""
+        blob = self.cipher.encrypt(listing)
+        self._execute("INSERT INTO thread_calls (room_id, thread_id, updated, calls) VALUES (?, ?, ?, ?) "
+                      "ON CONFLICT (room_id, thread_id) DO UPDATE SET updated = excluded.updated, "
+                      "calls = excluded.calls", (room_id, thread_id, time.time(), blob))
+
+    def thread_calls(self, room_id: str, thread_id: str) -> str | None:
+        row = self._execute("SELECT calls FROM thread_calls WHERE room_id = ? AND thread_id = ?",
+                            (room_id, thread_id)).fetchone()
+        if row is None:
+            return None
+        try:
+            return self.cipher.decrypt(row[0])
+        except ValueError:
+            log.warning("the call list of a thread cannot be decrypted with the configured keys")
+            return None
+
     def get_diagnosis(self, diagnosis_id: str) -> DiagnosisRecord | None:
         rows = self._diagnoses("WHERE d.id = ?", (diagnosis_id,))
         return rows[0] if rows else None

@@ -20,7 +20,7 @@ from .phrases import STOPWORDS, PhraseIndex, Prose
 from .prefilter import Prefilter
 from .signals import evaluate, trigger_keys
 from .similarity import EXTRA_STOPWORDS, QuestionIndex
-from .triage import differential, direction_of, names_symptom_area, undecided
+from .triage import differential, direction_of, names_symptom_area, undecided, why_nothing
 
 if TYPE_CHECKING:
     from .evidence.intake import EvidencePiece
@@ -122,14 +122,15 @@ class Engine:
         return Report(
             outcome=Outcome.MATCH if diagnoses else Outcome.TRIAGE if candidates else Outcome.NO_MATCH,
             diagnoses=diagnoses, line_count=len(doc.lines), evidence_kinds=tuple(sorted(kinds)),
-            candidates=candidates,
+            candidates=candidates, message="" if diagnoses or candidates else why_nothing(
+                self.kb, ctx.excluded, ctx.facts.named("non_webex_context")),
         )
 
     def _triage(self, ctx: Context) -> list[Candidate]:
         """No entry decided: the problems the message reads like, or whose signals partly fired, when they
         are few (matchers/triage.py). Evidence of another product (B2B, MRA) gets no differential."""
-        if ctx.facts.named("non_webex_context") or not (ctx.prose.lines or ctx.facts.kinds):
-            return []
+        if ctx.excluded or ctx.facts.named("non_webex_context") or not (ctx.prose.lines or ctx.facts.kinds):
+            return []   # the evidence itself says which look-alike it is: that reason is the answer
         words = ctx.query or {t for t in ctx.prose.tokens if t not in STOPWORDS and t not in EXTRA_STOPWORDS}
         on_topic = names_symptom_area(words, set(self.questions.idf), bool(ctx.sip_codes))
         similar = {k: v[0] for k, v in self.questions.best(words).items()} if on_topic else {}

@@ -139,7 +139,6 @@ class PhraseIndex:
         # each phrase is filed under its rarest word only: a phrase cannot match without that word, and
         # common words ("webex", "call") then do not drag every phrase into every message's candidates
         self.vocabulary = set(frequency)
-        self.word_sets = {phrase: frozenset(ws) for phrase, ws in self.words.items()}
         self.span_limit = {phrase: max(MIN_SPAN, SPAN_PER_WORD * len(ws)) for phrase, ws in self.words.items()}
         self._token_cache: dict[str, tuple[str, ...]] = {}
         for phrase, ws in self.words.items():
@@ -321,9 +320,6 @@ class Prose:
                         sorted((p, w) for w, at in zip(need, lists, strict=True) for p in at), len(need), limit):
                     self.matched[phrase] = self.lines[i][0]
                     break
-
-    def has_phrase(self, phrase: str) -> bool:
-        return phrase in self.matched
 
     def line_for(self, phrase: str) -> int | None:
         """The document line index where `phrase` was found, for quoting."""

@@ -9,8 +9,9 @@ is their `distinguish` text; what to collect is the first symptom that quotes a 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
+from .evidence.model import Fact
 from .model import Candidate, Diagnosis, Entry, EntryKind, Section, Status
 from .phrases import ABBREVIATIONS, stem
 
@@ -159,3 +160,24 @@ def _check(entry: Entry, others: list[Entry]) -> str:
         if _EVIDENCE_WORDS.search(symptom):
             return _first_sentence(symptom)
     return _first_sentence(entry.symptoms[0]) if entry.symptoms else ""
+
+
+def why_nothing(entries: Iterable[Entry], excluded: Sequence[tuple[str, str]], other_product: Sequence[Fact]) -> str:
+    """For a no-match whose evidence looked like a documented problem: the look-alike's reason, from the evidence
+    itself (a B2B or MRA port, a traversal zone, a healthy handshake), so the user knows why; else ""."""
+    titles = {e.id: e.title for e in entries}
+    if excluded:   # the reason that rules out the most look-alikes is the one about this paste
+        ruled_out = {i for i, _ in excluded}
+        counts: dict[str, int] = {}
+        for entry_id, reason in excluded:   # a reason pointing to a look-alike that is ruled out too is moot
+            if not any(other in reason for other in ruled_out - {entry_id}):
+                counts[reason] = counts.get(reason, 0) + 1
+        counts = counts or {r: 1 for _, r in excluded}
+        reason = max(counts, key=lambda r: counts[r])
+        title = titles.get(next(i for i, r in excluded if r == reason), "")
+        if title:
+            return f"It looks like “{title}”, but not here: {reason.rstrip('. ')}."
+    if other_product:
+        return (f"This does not look like Webex Hybrid Call: {other_product[0].note}. The same error strings have "
+                "other causes in B2B, MRA and PSTN calls.")
+    return ""

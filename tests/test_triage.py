@@ -71,3 +71,25 @@ def test_the_triage_reply_is_one_webex_message(engine):
     text = report_markdown(engine.diagnose(TRIAGE[1][0]))
     assert len(split_message(text)) == 1 and len(text.encode()) < WEBEX_MESSAGE_LIMIT
     assert "explain <id>" in text and "To confirm" in text
+
+
+B2B = ('Our B2B partner cannot call our video rooms:\nEvent="Inbound TLS Negotiation Error" Service="SIP" '
+       'Src-ip="198.51.100.233" Src-port="5061" Dst-ip="198.51.100.10" Dst-port="5061" '
+       'Detail="sslv3 alert certificate unknown"')
+TRAVERSAL = ('Expressway-E, traversal zone from the Expressway-C:\n2025-03-12T08:01:17.440+01:00 fab-expe tvcs: '
+             'Event="Inbound TLS Negotiation Error" Service="SIP" Src-ip="192.0.2.71" Src-port="25611" '
+             'Dst-ip="192.0.2.72" Dst-port="7003" Detail="tlsv1 alert unknown ca" Protocol="TLS"')
+
+
+@pytest.mark.parametrize(("text", "named"), [(B2B, "5061"), (TRAVERSAL, "traversal")], ids=["b2b", "traversal"])
+def test_a_look_alike_gets_no_match_with_the_reason_its_evidence_shows(engine, text, named):
+    report = engine.diagnose(text)
+    assert str(report.outcome) == "no_match" and not report.diagnoses and not report.candidates
+    assert report.message.startswith("It looks like") and named in report.message
+
+
+def test_the_reason_reaches_the_reply(engine):
+    from bot.render.markdown import report_markdown
+
+    reply = report_markdown(engine.diagnose(TRAVERSAL))
+    assert reply.startswith("No documented Hybrid Call Service Connect problem matches this. It looks like")

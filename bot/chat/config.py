@@ -65,10 +65,6 @@ class Config:
         return not self.access_token
 
     @property
-    def access_controlled(self) -> bool:
-        return bool(self.allowed_email_domains or self.allowed_person_ids or self.allowed_room_ids)
-
-    @property
     def database_path(self) -> Path:
         return self.data_dir / "hybridcall-bot.sqlite3"
 

@@ -7,6 +7,7 @@ the diagnosis (against the TAC cases the message or its thread mention) and answ
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +31,15 @@ MAX_KEPT_EVIDENCE = 2 * 1024 * 1024  # characters of evidence kept (encrypted) f
 
 EMPTY_PROMPT = ("Paste the evidence (logs, `xConfiguration`, SIP messages) or attach the diagnostic log bundle, "
                 "or ask a question such as \"why 603 decline\". Type `help` for more.")
+
+
+# a greeting or a thank-you on its own is not evidence: it gets a word back, not "no documented problem"
+_SOCIAL = re.compile(r"(?i)(hi|hello|hey|hiya|good (morning|afternoon|evening)|thanks?( you)?( so much)?|thx|ty|"
+                     r"cheers|ok(ay)?|great|perfect|你好|您好|谢谢|多谢)( (all|team|bot|there|everyone))?[ !.,:)]*")
+GREETING_REPLY = ("Hello! Paste what you have from a failing Hybrid Call (an Expressway log, a SIP message, "
+                  "`xConfiguration` lines, a Control Hub test result, a capture or a screenshot), or ask in words "
+                  "(\"calls from Webex to our desk phones never ring\"). `help` lists what I read and the commands.")
+THANKS_REPLY = "You're welcome. Paste the next log or question whenever you need."
 
 
 def _code(name: str) -> str:
@@ -110,6 +120,9 @@ class Responder:
         command = parse(incoming.text) if not incoming.attachments else None
         if command is not None:
             return Outgoing(parts=render.split_message(self.command(command, incoming)))
+        if not incoming.attachments and _SOCIAL.fullmatch(incoming.text.strip()):
+            thanks = incoming.text.strip().lower().startswith(("thank", "thx", "ty", "cheers", "谢"))
+            return Outgoing(parts=[THANKS_REPLY if thanks else GREETING_REPLY])
         return self.diagnose(incoming, existing_diagnosis_id)
 
     # ------------------------------------------------------------ commands

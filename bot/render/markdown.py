@@ -102,7 +102,8 @@ def report_markdown(report: Report) -> str:
     if report.outcome is Outcome.TRIAGE and report.candidates:
         return triage_markdown(report)
     if not report.diagnoses:
-        return "No documented Hybrid Call Service Connect problem matches this.\n\n" + NO_MATCH_HELP
+        why = f" {report.message}" if report.message else ""
+        return f"No documented Hybrid Call Service Connect problem matches this.{why}\n\n" + NO_MATCH_HELP
     total = len(report.diagnoses)
     return "\n\n---\n\n".join(diagnosis_markdown(d, i, total) for i, d in enumerate(report.diagnoses, 1))
 

@@ -12,7 +12,8 @@ def report_text(report: Report) -> str:
     if report.outcome is Outcome.TRIAGE and report.candidates:
         return triage_markdown(report).replace("**", "").replace("`", "").replace("*To confirm:*", "to confirm:")
     if not report.diagnoses:
-        return "no documented problem found\n\n" + NO_MATCH_HELP.replace("**", "").replace("`", "")
+        why = f": {report.message}" if report.message else ""
+        return f"no documented problem found{why}\n\n" + NO_MATCH_HELP.replace("**", "").replace("`", "")
     out = []
     for i, d in enumerate(report.diagnoses, 1):
         e = d.entry

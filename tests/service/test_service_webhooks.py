@@ -384,3 +384,12 @@ def test_a_signed_event_other_than_created_is_acknowledged_and_ignored(bot, peop
                               headers={"Content-Type": "application/json", "X-Spark-Signature": _sign(body, SECRET)})
     assert (reply.status_code, reply.json) == (200, {"status": "ignored"})
     assert bot.storage.table_counts()["jobs"] == 0
+
+
+@pytest.mark.parametrize("text", ["hi", "Hello team!", "thanks", "你好"])
+def test_a_greeting_gets_a_greeting_not_a_diagnosis(bot, people, fake, text):
+    bot.say(people["alice"], people["dm"], text)
+    replies = bot.replies()
+    assert len(replies) == 1
+    body = replies[0]["markdown"]
+    assert "No documented" not in body and ("Hello" in body or "welcome" in body)

@@ -19,6 +19,15 @@ def _pct(confidence: float) -> str:
     return f"{round(confidence * 100)}%"
 
 
+CERTAIN, LIKELY = 0.9, 0.7   # confidence bands shown in words (docs/accuracy.md: how often each band is right)
+
+
+def confidence_words(confidence: float) -> str:
+    """The confidence in words, backed by the number: "likely (78%)"."""
+    word = "certain" if confidence >= CERTAIN else "likely" if confidence >= LIKELY else "possible"
+    return f"{word} ({_pct(confidence)})"
+
+
 def _steps_markdown(entry: Entry) -> list[str]:
     lines = []
     for n, step in enumerate(entry.steps, 1):
@@ -32,9 +41,7 @@ def _references_markdown(entry: Entry) -> str:
     for ref in entry.references:
         if ref.url:
             parts.append(f"[{ref.title}]({ref.url})")
-        elif ref.seed_lines:
-            parts.append(f"{ref.title} ({ref.seed_lines})")
-        else:
+        elif not ref.seed_lines:   # seed line ranges are the maintainers' provenance, never shown to users
             parts.append(ref.title)
     return "; ".join(parts)
 
@@ -59,12 +66,17 @@ def distinct_evidence(d: Diagnosis) -> list[Evidence]:
 def diagnosis_markdown(d: Diagnosis, rank: int, total: int) -> str:
     e = d.entry
     heading = "How-to" if e.kind == "howto" else ("Diagnosis" if total == 1 else f"Diagnosis {rank} of {total}")
-    out = [f"### {heading}: {e.title}", f"Confidence {_pct(d.confidence)} · `{e.id}`", "", e.summary]
+    out = [f"### {heading}: {e.title}", f"Confidence {confidence_words(d.confidence)} · `{e.id}`", "", e.summary]
     if e.cause:
         out += ["", f"**Cause:** {e.cause}"]
     if d.evidence and e.kind == "problem":
         out += ["", "**Evidence matched:**"]
         for ev in distinct_evidence(d)[:6]:
+            if ev.kind == "similarity":
+                continue   # its quote is the knowledge base's wording, not the user's
+            if ev.kind == "phrase":   # the user's own words: a question or a description, not a log line
+                out.append(f"- you wrote (line {ev.line}): “{ev.quote}”" if ev.line else f"- you wrote “{ev.quote}”")
+                continue
             where = f"line {ev.line}: " if ev.line else ""
             extra = ""
             if "expected" in ev.values:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from matchers import Outcome, Report
 
-from .markdown import NO_MATCH_HELP, _pct, distinct_evidence, triage_markdown
+from .markdown import NO_MATCH_HELP, confidence_words, distinct_evidence, triage_markdown
 
 
 def report_text(report: Report) -> str:
@@ -17,9 +17,9 @@ def report_text(report: Report) -> str:
     out = []
     for i, d in enumerate(report.diagnoses, 1):
         e = d.entry
-        out.append(f"[{i}] {e.title}  ({e.id}, confidence {_pct(d.confidence)})")
+        out.append(f"[{i}] {e.title}  ({e.id}, confidence {confidence_words(d.confidence)})")
         out.append(f"    {e.summary}")
-        for ev in distinct_evidence(d)[:6]:
+        for ev in [ev for ev in distinct_evidence(d) if ev.kind != "similarity"][:6]:   # KB wording is not evidence
             where = f"line {ev.line}" if ev.line else "message"
             out.append(f"    evidence ({ev.signal}, {where}): {ev.quote}")
         for n, step in enumerate(e.steps, 1):

@@ -79,7 +79,7 @@ def text_replies(bot, after: int = 0) -> list[str]:
 
 def ids(reply: str) -> list[str]:
     """Entry ids of the diagnoses in a reply, in order."""
-    return re.findall(r"^Confidence \d+% · `([a-z0-9-]+)`$", reply, re.MULTILINE)
+    return re.findall(r"^Confidence (?:certain|likely|possible) \(\d+%\) · `([a-z0-9-]+)`$", reply, re.MULTILINE)
 
 
 def attach(bot, people, fake, text: str, files: dict[str, bytes]) -> str:

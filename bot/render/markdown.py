@@ -50,6 +50,31 @@ def _inline_code(text: str) -> str:
     return "`" + text.replace("`", "'") + "`"
 
 
+QUOTE_CHARS = 200
+_DECISIVE = ("Detail=", "Reason=", "Event=", "Module=")   # where the part that matters starts in a log record
+
+
+def quote_window(quote: str, limit: int = QUOTE_CHARS) -> str:
+    """A long log line quoted from where it matters: the timestamp, host and CodeLocation before `Detail=` (or
+    `Reason=`, `Event=`) elided, and the tail cut at a word.
+
+    >>> quote_window('2024-01-01T10:00:00.000+00:00 expe tvcs: UTCTime="2024-01-01 10:00:00,000" ' * 2
+    ...              + 'Detail="sslv3 alert certificate unknown"', 80)
+    '… Detail="sslv3 alert certificate unknown"'
+    """
+    if len(quote) <= limit:
+        return quote
+    label, sep, rest = quote.partition(" · ")   # "expe.log · …": the file a bundle's line came from stays
+    if sep and len(label) < 120 and " " not in label.strip():
+        return f"{label} · {quote_window(rest, limit)}"
+    for key in _DECISIVE:
+        at = quote.find(key)
+        if at > 20:
+            quote = "… " + quote[at:]
+            break
+    return quote if len(quote) <= limit else quote[: limit - 1].rsplit(" ", 1)[0] + " …"
+
+
 def distinct_evidence(d: Diagnosis) -> list[Evidence]:
     """Evidence in weight order, each input line (or quote) once: several signals often fire on one line."""
     seen: set[object] = set()
@@ -63,15 +88,19 @@ def distinct_evidence(d: Diagnosis) -> list[Evidence]:
     return out
 
 
-def diagnosis_markdown(d: Diagnosis, rank: int, total: int) -> str:
+FIRST_STEPS = 3   # steps in the first reply; `explain <id>` gives them all
+FIRST_QUOTES = 3  # evidence lines quoted in the first reply
+
+
+def diagnosis_markdown(d: Diagnosis, rank: int, total: int, full: bool = False) -> str:
     e = d.entry
     heading = "How-to" if e.kind == "howto" else ("Diagnosis" if total == 1 else f"Diagnosis {rank} of {total}")
     out = [f"### {heading}: {e.title}", f"Confidence {confidence_words(d.confidence)} · `{e.id}`", "", e.summary]
-    if e.cause:
+    if e.cause and full:
         out += ["", f"**Cause:** {e.cause}"]
     if d.evidence and e.kind == "problem":
         out += ["", "**Evidence matched:**"]
-        for ev in distinct_evidence(d)[:6]:
+        for ev in [ev for ev in distinct_evidence(d) if ev.kind != "similarity"][:6 if full else FIRST_QUOTES]:
             if ev.kind == "similarity":
                 continue   # its quote is the knowledge base's wording, not the user's
             if ev.kind == "phrase":   # the user's own words: a question or a description, not a log line
@@ -81,14 +110,18 @@ def diagnosis_markdown(d: Diagnosis, rank: int, total: int) -> str:
             extra = ""
             if "expected" in ev.values:
                 extra = f" (found `{ev.values.get('value', '')}`, expected `{ev.values['expected']}`)"
-            out.append(f"- {where}{_inline_code(ev.quote)}{extra}")
-    out += ["", "**Resolution:**" if e.kind == "problem" else "**Steps:**", *_steps_markdown(e)]
-    if e.verify:
+            out.append(f"- {where}{_inline_code(ev.quote if full else quote_window(ev.quote))}{extra}")
+    steps = _steps_markdown(e)
+    if not full and len(steps) > FIRST_STEPS:   # chat first: the rest is one command away
+        steps = [*steps[:FIRST_STEPS], "", f"*{len(steps) - FIRST_STEPS} more steps, the cause, the verification and "
+                 f"the references:* `explain {e.id}`"]
+    out += ["", "**Resolution:**" if e.kind == "problem" else "**Steps:**", *steps]
+    if e.verify and (full or len(e.steps) <= FIRST_STEPS):
         out += ["", "**Verify:**", *[f"- {v}" for v in e.verify]]
     for other, by in d.ambiguous_with:
         out += ["", f"**Cannot tell this apart from `{other}` with this evidence.** {by}"]
     refs = _references_markdown(e)
-    if refs:
+    if refs and (full or len(e.steps) <= FIRST_STEPS):
         out += ["", f"References: {refs}"]
     return "\n".join(out)
 

@@ -234,3 +234,19 @@ def test_entries_beyond_the_guide_name_their_source(kb):
                    for s in sources):
             missing.append(entry.id)
     assert not missing, missing
+
+
+def test_kb_validate_flags_an_entry_without_a_negative_for_its_nearest_lookalike():
+    import dataclasses
+
+    from matchers import Engine, load_knowledge_base
+    from matchers.knowledge_base import KnowledgeBase
+    from matchers.lookalikes import untested_lookalikes
+
+    kb = load_knowledge_base()
+    entry = kb.get("in-port-5062-blocked")
+    assert entry is not None and entry.distinguish
+    assert ("in-port-5062-blocked", entry.distinguish[0].other_id) not in untested_lookalikes(Engine(kb))
+    stripped = KnowledgeBase({e.id: dataclasses.replace(e, negative_examples=()) if e.id == entry.id else e
+                              for e in kb}, kb.directory)
+    assert ("in-port-5062-blocked", entry.distinguish[0].other_id) in untested_lookalikes(Engine(stripped))

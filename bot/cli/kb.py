@@ -19,6 +19,11 @@ def cmd_kb_list(args: argparse.Namespace) -> int:
 def cmd_kb_validate(args: argparse.Namespace) -> int:
     kb = load_knowledge_base(args.kb, use_cache=False)   # always the YAML itself
     print(f"knowledge base OK: {len(kb)} entries")
+    from matchers import Engine
+    from matchers.lookalikes import untested_lookalikes
+
+    for entry_id, other in untested_lookalikes(Engine(kb)):
+        print(f"warning: {entry_id} has no negative example that is answered with its nearest look-alike {other}")
     return 0
 
 

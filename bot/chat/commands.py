@@ -48,7 +48,7 @@ diagnosis, the evidence I matched and the resolution steps:
 - Wireshark or tcpdump lines, Control Hub test output, `netstat`/`nslookup`/`dig` output, OCR'd screenshot text;
 - certificates (PEM pasted or attached), screenshots (read with OCR) and packet captures on port 5062/5061;
 - files: {files}
-- or a question in words, such as "why 603 decline".
+- or a question in words, such as "calls from Webex to our desk phones never ring" (English or 中文).
 
 Commands (the whole message):
 {commands}

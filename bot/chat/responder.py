@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 MAX_KEPT_EVIDENCE = 2 * 1024 * 1024  # characters of evidence kept (encrypted) for case history
 
 EMPTY_PROMPT = ("Paste the evidence (logs, `xConfiguration`, SIP messages) or attach the diagnostic log bundle, "
-                "or ask a question such as \"why 603 decline\". Type `help` for more.")
+                "or ask a question such as \"calls from Webex to our desk phones never ring\". Type `help` for more.")
 
 
 # a greeting or a thank-you on its own is not evidence: it gets a word back, not "no documented problem"

@@ -226,6 +226,21 @@ def _within_span(hits: list[tuple[int, str]], words_needed: int, limit: int) -> 
     return False
 
 
+def _values_follow(need: tuple[str, ...], lists: list[list[int]]) -> bool:
+    """A small number in a phrase is a value of the word before it ("m=audio 0", "cause 47"): it must stand right
+    after that word, or "m=audio 52118 RTP/SAVP 0" would say "m=audio 0". Ports and SIP codes stand anywhere.
+
+    >>> need = ("audio", "0", "webex")
+    >>> _values_follow(need, [[3], [6], [1]]), _values_follow(need, [[3], [4], [1]])
+    (False, True)
+    """
+    for k in range(1, len(need)):
+        value = need[k].isdigit() and len(need[k]) <= 2 and need[k - 1].isalpha()
+        if value and not set(lists[k]) & {p + 1 for p in lists[k - 1]}:
+            return False
+    return True
+
+
 def _deletions(word: str) -> set[str]:
     return {word[:i] + word[i + 1:] for i in range(len(word))}
 
@@ -316,6 +331,8 @@ class Prose:
                             at = at + [p + offset for p in following]
                         merged[(i, w)] = at
                     lists.append(at)
+                if not _values_follow(need, lists):
+                    continue
                 if max(map(itemgetter(-1), lists)) - min(map(itemgetter(0), lists)) < limit or _within_span(
                         sorted((p, w) for w, at in zip(need, lists, strict=True) for p in at), len(need), limit):
                     self.matched[phrase] = self.lines[i][0]

@@ -93,3 +93,12 @@ def test_extra_facts_from_non_text_evidence_join_the_decision(engine):
            "certificate file expe.pem: 1 certificate, no chain\n"
     report = engine.diagnose(text, extra_facts=[Fact("cert_chain_leaf_only", "1", 1)])
     assert ids(report)[0] == "tls-expe-incomplete-cert-chain"
+
+
+def test_a_value_in_a_phrase_stands_after_its_name(engine):
+    # "m=audio 0" is the refused audio line; an accepted one with payload type 0 (G.711) further on is not
+    accepted = ("The webex 200 OK answers m=audio 52118 RTP/SAVP 0 101 and the call stays up but nobody hears "
+                "anything. webex hybrid call")
+    assert "bi-unsupported-audio-codec" not in ids(engine.diagnose(accepted))
+    assert ids(engine.diagnose("the webex 200 OK has m=audio 0 for the audio line, why?"))[0] == \
+        "bi-unsupported-audio-codec"

@@ -132,7 +132,7 @@ class Engine:
         if ctx.excluded or ctx.facts.named("non_webex_context") or not (ctx.prose.lines or ctx.facts.kinds):
             return []   # the evidence itself says which look-alike it is: that reason is the answer
         words = ctx.query or {t for t in ctx.prose.tokens if t not in STOPWORDS and t not in EXTRA_STOPWORDS}
-        on_topic = names_symptom_area(words, set(self.questions.idf), bool(ctx.sip_codes))
+        on_topic = names_symptom_area(words, self.questions.idf.keys(), bool(ctx.sip_codes))
         similar = {k: v[0] for k, v in self.questions.best(words).items()} if on_topic else {}
         partial: dict[str, float] = {}
         evidenced: set[str] = set(ctx.tied)   # entries the pasted evidence (not only its words) partly shows

@@ -9,7 +9,7 @@ is their `distinguish` text; what to collect is the first symptom that quotes a 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, KeysView, Sequence
 
 from .evidence.model import Fact
 from .model import Candidate, Diagnosis, Entry, EntryKind, Section, Status
@@ -43,7 +43,7 @@ def undecided(diagnoses: list[Diagnosis]) -> bool:
     return both_problems and diagnoses[0].confidence - diagnoses[1].confidence <= TIE_MARGIN
 
 
-def names_symptom_area(words: set[str], known: set[str], sip_code: bool) -> bool:
+def names_symptom_area(words: set[str], known: KeysView[str], sip_code: bool) -> bool:
     """Whether a message's wording may rank problems: a product word or a SIP code, and mostly words the
     knowledge base uses ("webex meetings scheduling from outlook" has one product word among strangers)."""
     if not (sip_code or words & DOMAIN_WORDS):

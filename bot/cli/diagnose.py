@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 from matchers import Engine, EvidencePiece, Intake, Limits, Outcome, Report, load_knowledge_base, read_evidence
@@ -80,12 +81,17 @@ def jsonl_record(source: str, report: Report, intake: Intake, views: list[CallVi
     return record
 
 
-def cmd_diagnose(args: argparse.Namespace) -> int:
+def _each_report(args: argparse.Namespace) -> Iterator[tuple[int, str, Report, Intake, bytes]]:
+    """(position, source, report, intake, raw bytes) for every input named on the command line, in order."""
     engine = Engine(load_knowledge_base(args.kb))
+    for n, source in enumerate(args.files or ["-"]):
+        yield (n, source, *report_for(engine, source))
+
+
+def cmd_diagnose(args: argparse.Namespace) -> int:
     sources = args.files or ["-"]
     failed = False
-    for n, source in enumerate(sources):
-        report, intake, data = report_for(engine, source)
+    for n, source, report, intake, data in _each_report(args):
         failed |= report.outcome is Outcome.UNREADABLE
         views = views_for(source, report, intake, data) if intake.pieces else []
         pictures = _pictures(args.pictures, n, views) if args.pictures else []
@@ -108,18 +114,16 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
             if shown:
                 print(shown + "\n")
             print(text.report_text(report))
-        for path in pictures if args.format not in ("jsonl", "json") else []:
+        for path in pictures:   # jsonl records carry them and continued above
             print(f"picture: {path}")
     return 1 if failed and len(sources) == 1 else 0
 
 
 def cmd_calls(args: argparse.Namespace) -> int:
     """`python -m bot calls FILE...`: one line per call (time, from, to, final response, diagnosis)."""
-    engine = Engine(load_knowledge_base(args.kb))
     sources = args.files or ["-"]
     failed = False
-    for n, source in enumerate(sources):
-        report, intake, data = report_for(engine, source)
+    for n, source, report, intake, data in _each_report(args):
         if not intake.pieces:
             failed = True
             print(("\n" if n else "") + f"== {source}\n{report.message}" if len(sources) > 1 else report.message,

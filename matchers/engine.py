@@ -1,7 +1,6 @@
 """Score every knowledge-base entry against one input and return ranked diagnoses, or abstain."""
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -15,11 +14,12 @@ from .evidence.model import Fact
 from .evidence.registry import TRIGGER_SKELETONS, extract_facts
 from .evidence.text.sip import codes_in_prose
 from .knowledge_base import KnowledgeBase, load_knowledge_base
-from .model import Candidate, Diagnosis, Entry, Evidence, Outcome, Report, SignalKind, Status
+from .model import Candidate, Diagnosis, Entry, EntryKind, Evidence, Outcome, Report, SignalKind, Status
 from .phrases import STOPWORDS, PhraseIndex, Prose
 from .prefilter import Prefilter
 from .signals import evaluate, trigger_keys
-from .similarity import EXTRA_STOPWORDS, QuestionIndex
+from .similarity import EXTRA_STOPWORDS, QuestionIndex, sentences
+from .statements import is_prose, stated_context
 from .triage import differential, direction_of, names_symptom_area, undecided, why_nothing
 
 if TYPE_CHECKING:
@@ -40,21 +40,6 @@ EXCLUSION_LINES = 200   # exclusion lines looked at for one near the evidence
 QUESTION_REACH = 30     # lines around the question that belong with it
 QUESTION_WITH_LOG_LINES = 100   # a longer text is a log with chat around it
 MAX_DIAGNOSES = 5
-_NOT_PROSE = re.compile(
-    r"^\s*(\d+\.\d+\s+\||\*c\s|x\s*configuration|no\.\s+time\s+source|\d{4}-\d\d-\d\d|\d{1,2}:\d\d:\d\d|\d+\s+[\d.]+\s+\S+\s+\S+|[|]?[a-z]=|"
-    r"[|]?(via|call-id|cseq|contact|from|to|route|record-route|max-forwards|user-agent|server|allow|supported|"
-    r"content-type|content-length|session-expires|p-asserted-identity|remote-party-id|locus|locus-type|"
-    r"warning|reason|require|x-cisco-[a-z-]+|accept|expires|event|subject|date|privacy|rseq|rack|sipmsg|"
-    r"[a-z]+(?:-[a-z]+)*-(?:id|type|length|expires|agent|identity|events|language|encoding|info|to|by|route|se|tag|"
-    r"version|taatag|disposition))\s*:|[|]|tcp6?\s+\d|[0-9a-f]{4}\s+[0-9a-f]{2}\s)",
-    re.IGNORECASE,
-)
-
-
-def _is_prose(line: str) -> bool:
-    return line.count("=") < 2 and not _NOT_PROSE.match(line) and any(c.isalpha() for c in line)
-
-
 class Engine:
     """Holds the knowledge base and its prefilter; `diagnose` is safe to call from many threads."""
 
@@ -84,6 +69,10 @@ class Engine:
         self.questions = QuestionIndex({e.id: [e.title, e.summary, *e.questions, *e.symptoms, e.zh_title,
                                                *e.zh_questions, *e.zh_symptoms] for e in self.kb
                                         if e.status is not Status.DEPRECATED})
+        # a message that tells a cause in words reads like the problem's cause, sentence by sentence
+        problems = [e for e in self.kb if e.kind is EntryKind.PROBLEM and e.status is not Status.DEPRECATED]
+        self.told = QuestionIndex({e.id: [e.title, e.summary, *sentences(e.cause), *e.questions, *e.symptoms]
+                                   for e in problems})
 
     # ---------------------------------------------------------------- entry points
     def diagnose(self, text: str, extra_facts: list[Fact] | None = None) -> Report:
@@ -97,6 +86,11 @@ class Engine:
             return Report(outcome=Outcome.EMPTY, diagnoses=[], message="the input holds no readable text",
                           line_count=len(doc.lines))
         ctx = self._context(doc)
+        stated = [f.note for f in ctx.facts.named("non_webex_context") if f.value == "stated"]
+        if stated:   # the writer says what the call is: no Hybrid Call problem applies, and the reply says why
+            return Report(outcome=Outcome.NO_MATCH, diagnoses=[], line_count=len(doc.lines), message=(
+                f"This is not a Webex Hybrid Call Service Connect problem as far as I can tell: {stated[0]}. The "
+                "documented Hybrid Call problems do not apply to it."))
         add_extra_facts(ctx.facts, [*pem_facts, *(extra_facts or ())], doc, ["certificate"] if pem else [])
         diagnoses: list[Diagnosis] = []
         also_consistent: list[Diagnosis] = []   # conditions held, confidence below the bar
@@ -219,9 +213,12 @@ class Engine:
             window = list(enumerate(doc.lines))
         else:
             window = [*enumerate(doc.lines[:head]), *enumerate(doc.lines[n - PROSE_TAIL:], n - PROSE_TAIL)]
-        prose_lines = [(i, line) for i, line in window if _is_prose(line)]
+        prose_lines = [(i, line) for i, line in window if is_prose(line)]
         prose = Prose.from_lines([line for _, line in prose_lines], [i for i, _ in prose_lines], self.phrases)
         other = non_webex_context(doc, group_hits, prose.tokens)
+        stated = stated_context(text for _, text in prose.lines)
+        if stated and not set(group_hits.get("webex_marker", ())) - {i for i, _ in prose_lines}:
+            other = Fact("non_webex_context", "stated", None, note=stated)   # no Webex in the pasted evidence
         if other is not None:
             facts.add(other)
         if prose.asks_how:
@@ -232,11 +229,13 @@ class Engine:
         for index, text in prose.lines:
             sip_codes.extend((code, index) for code in codes_in_prose(text))
         ctx = Context(doc=doc, hits=hits, facts=facts, prose=prose, sip_codes=sip_codes)
-        if prose.is_question:
+        told = not facts.kinds and len(prose_lines) == sum(1 for _, line in window if line.strip())
+        if prose.is_question or told:   # a message all in words that tells a cause is asked too
             ctx.query = {t for t in prose.tokens if t not in STOPWORDS and t not in EXTRA_STOPWORDS}
             ctx.chat_only = not facts.kinds
             if ctx.chat_only:  # a short chat question: compare it with every entry's listed questions
-                _rank_similarity(ctx, self.questions.best(ctx.query))
+                # told, not asked: what it tells is a problem, not a how-to
+                _rank_similarity(ctx, (self.questions if prose.is_question else self.told).best(ctx.query))
         return ctx
 
     def _score(self, entry: Entry, ctx: Context) -> Diagnosis | None:

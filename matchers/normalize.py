@@ -211,7 +211,7 @@ def clean_prose(line: str) -> str:
     return _squeeze(text).strip().lower()
 
 
-_WORD = re.compile(r"[a-z0-9][a-z0-9._@%-]*[a-z0-9]|[a-z0-9]")
+WORD = re.compile(r"[a-z0-9][a-z0-9._@%-]*[a-z0-9]|[a-z0-9]")
 
 
 _OCR_FOLD = str.maketrans({"i": "l", "1": "l", "0": "o"})
@@ -233,7 +233,7 @@ def words(text: str) -> list[str]:
     >>> words("why 603 decline? expe->expc")
     ['why', '603', 'decline', 'expe', 'expc']
     """
-    return _WORD.findall(text.replace("->", " "))
+    return WORD.findall(text.replace("->", " "))
 
 
 # Chinese has no spaces: words are read as overlapping character pairs. A segmenter (jieba) would need its

@@ -22,6 +22,7 @@ from operator import itemgetter
 
 from rapidfuzz.distance import Levenshtein
 
+from .negation import NEGATORS, content_words, is_negative
 from .normalize import cjk_tokens, clean_line, clean_prose, ocr_fold, words
 
 ABBREVIATIONS: dict[str, tuple[str, ...]] = {
@@ -43,7 +44,8 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "toast": ("notification", "toast"), "toasts": ("notification", "toast"),
     "notif": ("notification",), "notifs": ("notification",),
     "ringback": ("ringback", "ring"), "rd": ("remote", "device"), "ctird": ("remote", "device"),
-    "srv": ("srv", "dns"), "fqdn": ("fqdn", "hostname"), "ip": ("ip", "address"),
+    "srv": ("srv", "dns"), "san": ("san", "subject", "alt"), "sans": ("san", "subject", "alt"),
+    "cn": ("cn", "subject", "common"), "fqdn": ("fqdn", "hostname"), "ip": ("ip", "address"),
     "dont": ("not",), "doesnt": ("not",), "didnt": ("not",), "cant": ("not", "can"), "wont": ("not",),
     "isnt": ("not",), "never": ("never", "not"), "nothing": ("nothing", "not"),
     "2": ("two",), "3": ("three",), "w/": ("with",), "b2b": ("b2b", "business"),
@@ -65,6 +67,7 @@ _QUESTION = re.compile(r"\?|^\s*(why|what|how|where|which|can|could|is|are|does|
 # screenshot's "explaln" or "whlch" still asks
 _ASKS_HOW_FOLDED = re.compile(ocr_fold(_ASKS_HOW.pattern))
 _QUESTION_FOLDED = re.compile(ocr_fold(_QUESTION.pattern))
+_TABLE_ROW = re.compile(r"\S(?: {2,}|\t)\S.*\S(?: {2,}|\t)\S")   # two column gaps
 MAX_PROSE_LINES = 400
 MAX_TOKENS = 6000
 FUZZY_MIN_LEN = 6
@@ -76,12 +79,15 @@ SPAN_PER_WORD = 3     # ... or three per phrase word, whichever is more
 def stem(word: str) -> str:
     """Fold plurals and common endings so 'notifications' and 'notification' compare equal.
 
-    >>> stem("notifications"), stem("ringing"), stem("decoded"), stem("decode")
-    ('notification', 'ring', 'decod', 'decod')
+    >>> stem("notifications"), stem("ringing"), stem("decoded"), stem("decode"), stem("dropped"), stem("drops")
+    ('notification', 'ring', 'decod', 'decod', 'drop', 'drop')
     """
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
             word = word[: -len(suffix)]
+            if suffix in ("ing", "ed"):   # "dropped" and "drops" alike; "called" keeps its double l
+                if len(word) >= 4 and word[-1] == word[-2] and word[-1] not in "lsz":
+                    return word[:-1]
             if suffix in ("ing", "ed", "es", "s"):
                 return word[:-1] if word.endswith("e") and len(word) > 4 else word
             return word
@@ -139,6 +145,7 @@ class PhraseIndex:
         # each phrase is filed under its rarest word only: a phrase cannot match without that word, and
         # common words ("webex", "call") then do not drag every phrase into every message's candidates
         self.vocabulary = set(frequency)
+        self.negative = {phrase: is_negative(phrase) for phrase in self.words}
         self.span_limit = {phrase: max(MIN_SPAN, SPAN_PER_WORD * len(ws)) for phrase, ws in self.words.items()}
         self._token_cache: dict[str, tuple[str, ...]] = {}
         for phrase, ws in self.words.items():
@@ -241,6 +248,12 @@ def _values_follow(need: tuple[str, ...], lists: list[list[int]]) -> bool:
     return True
 
 
+def _denied(lists: list[list[int]], line_denied: list[set[int]], i: int, offset: int) -> bool:
+    """Some word of the phrase stands only where the writer denies it (window i: line i, then line i + 1)."""
+    denied = line_denied[i] | {p + offset for p in line_denied[i + 1]} if i + 1 < len(line_denied) else line_denied[i]
+    return bool(denied) and any(all(p in denied for p in at) for at in lists)
+
+
 def _deletions(word: str) -> set[str]:
     return {word[:i] + word[i + 1:] for i in range(len(word))}
 
@@ -261,16 +274,21 @@ class Prose:
         prose = cls()
         pairs = list(zip(indexes if indexes is not None else range(len(raw_lines)), raw_lines, strict=False))
         line_words: list[list[str]] = []   # per line: its content words, in order (spans count these)
+        line_denied: list[set[int]] = []   # per line: the positions of words the line denies ("is not empty")
         for line_index, raw in pairs[:MAX_PROSE_LINES]:
             text = clean_prose(raw[:1000])
             if not text:
                 continue
             prose.lines.append((line_index, text))
-            sequence = [w for w in words(text) if w not in STOPWORDS]
+            sequence, denied = content_words(text, STOPWORDS)
+            if denied and _TABLE_ROW.search(raw):
+                denied = set()   # a "No" in a table's column is a value, not a denial
             line_words.append(sequence)
+            line_denied.append(denied)
             if len(prose.tokens) < MAX_TOKENS:
-                for w in sequence:
-                    prose.tokens.update(token_forms(w))
+                for k, w in enumerate(sequence):
+                    if k not in denied or w in NEGATORS:   # a denied word is not what the message is about
+                        prose.tokens.update(token_forms(w))
                 chinese = cjk_tokens(raw[:1000]) if not raw.isascii() else set()
                 if chinese:
                     prose.tokens.update(chinese)   # Chinese: its character pairs
@@ -282,11 +300,12 @@ class Prose:
                 prose.is_question = True
         prose.is_question = prose.is_question or prose.asks_how
         if index is not None:
-            prose._match(index, line_words)
+            prose._match(index, line_words, line_denied)
         return prose
 
-    def _match(self, index: PhraseIndex, line_words: list[list[str]]) -> None:
-        """Find each phrase whose words all stand within one line and the next, close together."""
+    def _match(self, index: PhraseIndex, line_words: list[list[str]], line_denied: list[set[int]]) -> None:
+        """Find each phrase whose words all stand within one line and the next, close together, and are not
+        denied there (matchers/negation.py)."""
         line_positions: list[dict[str, list[int]]] = []   # per line: phrase word -> positions it stands at
         window_bits: dict[str, int] = {}   # phrase word -> bit i set when it is in window i (line i or i + 1)
         line_bits: dict[str, int] = {}     # phrase word -> bit i set when it is on line i
@@ -332,6 +351,8 @@ class Prose:
                         merged[(i, w)] = at
                     lists.append(at)
                 if not _values_follow(need, lists):
+                    continue
+                if not index.negative[phrase] and _denied(lists, line_denied, i, len(line_words[i])):
                     continue
                 if max(map(itemgetter(-1), lists)) - min(map(itemgetter(0), lists)) < limit or _within_span(
                         sorted((p, w) for w, at in zip(need, lists, strict=True) for p in at), len(need), limit):

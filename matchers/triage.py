@@ -88,8 +88,10 @@ def differential(entries: Iterable[Entry], similar: dict[str, float], partial: d
 _CLOUD = r"(?:webex|the app|app|cloud|control hub|webex users?|webex devices?|room ?kit|board)"
 _PREMISES = r"(?:desk ?phones?|ip phones?|cucm|unified cm|on-?prem\w*|our phones?|phones?|jabber|callmanager)"
 _OF = r"(?:the |a |our )?"
-_INBOUND = re.compile(rf"\binbound\b|\bfrom {_OF}{_CLOUD}\b.{{0,40}}?\bto {_OF}{_PREMISES}", re.I)
-_OUTBOUND = re.compile(rf"\boutbound\b|\bfrom {_OF}{_PREMISES}\b.{{0,40}}?\bto {_OF}{_CLOUD}", re.I)
+_INBOUND = re.compile(rf"\binbound\b|\bfrom {_OF}{_CLOUD}\b.{{0,40}}?\bto {_OF}{_PREMISES}|"
+                      rf"\b(?:calls?|coming|incoming|arriving|invites?)\s+from {_OF}{_CLOUD}\b", re.I)
+_OUTBOUND = re.compile(rf"\boutbound\b|\bfrom {_OF}{_PREMISES}\b.{{0,40}}?\bto {_OF}{_CLOUD}|"
+                       rf"\b(?:calls?|calling|dial(?:l?ing)?|invites?)\s+(?:out\s+)?to {_OF}{_CLOUD}\b", re.I)
 
 
 def direction_of(text: str) -> Section | None:

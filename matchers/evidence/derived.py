@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 NON_WEBEX_SCAN_LINES = 5000
 NON_WEBEX_WORDS = frozenset({"b2b", "mra", "jabber", "partner", "supplier", "pstn", "gateway", "toll", "fraud",
-                             "trunk", "itsp", "teams", "asterisk", "cube", "freepbx", "pjsip", "yealink", "polycom",
+                             "itsp", "teams", "asterisk", "cube", "freepbx", "pjsip", "yealink", "polycom",
                              "grandstream", "3cx", "kamailio", "opensips", "freeswitch", "zoom"})
 _NON_WEBEX_PORT = re.compile(r"port\W{0,4}(5061|7001)\b|:(5061|7001)\b", re.IGNORECASE)
 _ALIAS = re.compile(r"with alias '([^']*)'|dst-alias\W{0,4}([^\s\"]+)|destination=\W?([^\s\"]+)", re.IGNORECASE)

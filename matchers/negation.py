@@ -1,0 +1,88 @@
+"""Which words of a chat line the writer denies: "the certificate list is not empty", "no errors on the E".
+
+A denied state ("not empty", "no errors", "isn't blocked", "not expired") is reassurance: the clause says that part
+is fine, so none of its words describe the problem, and a knowledge-base phrase that is not itself negative is not
+said there. A denial of anything else is usually the symptom ("calls don't ring", "the certificate won't have client
+authentication") and stands. A clause ends at a comma, a full stop, "but", "because"...; hedges ("not sure", "no
+idea") deny nothing.
+
+>>> content_words("calls don't ring the desk phone, the cert won't have client auth", frozenset({"the", "we"}))[1]
+set()
+>>> sequence, denied = content_words("tcpdump on the e is not empty, we see SYNs", frozenset({"the", "is", "we"}))
+>>> [w for i, w in enumerate(sequence) if i in denied]
+['tcpdump', 'on', 'e', 'not', 'empty']
+>>> content_words("i'm not sure but calls fail", frozenset())[1]
+set()
+"""
+from __future__ import annotations
+
+import re
+
+from .normalize import WORD
+
+STATE_REACH = 2   # the denied state follows the negating word closely: "not empty", "no errors", "not really blocked"
+NEGATORS = frozenset({"not", "no", "never", "none", "nothing", "nobody", "nowhere", "without", "cannot", "neither",
+                      "nor", "dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "werent", "cant", "wont", "havent",
+                      "hasnt", "hadnt", "couldnt", "shouldnt", "wouldnt"})
+# "doesn't" is read as the words "doesn" and "t": the first is a negator when the second follows
+_APOSTROPHE_STEMS = frozenset({"don", "doesn", "didn", "isn", "aren", "wasn", "weren", "can", "won", "haven",
+                               "hasn", "hadn", "couldn", "shouldn", "wouldn", "ain"})
+_HEDGES = frozenset({"sure", "certain", "idea", "clue", "clear", "only", "matter", "doubt", "problem", "issue",
+                     "worries", "luck", "change", "difference"})
+# a denied state says "this part is fine" ("the list is not empty", "no errors on the E", "5062 is not blocked"):
+# the whole clause is reassurance, and none of its words describe the problem
+_STATES = frozenset({"empty", "error", "errors", "alarm", "alarms", "warning", "warnings", "issue", "issues",
+                     "problem", "problems", "wrong", "expired", "missing", "blocked", "mismatch", "mismatched",
+                     "failure", "failures", "failing", "failed", "broken", "down", "closed", "filtered", "change",
+                     "changes", "changed", "different", "self-signed", "selfsigned", "invalid", "revoked"})
+_NEGATIVE = re.compile(r"\b(?:" + "|".join(sorted(NEGATORS)) + r")\b|n['’]t\b")
+_CLAUSE_END = re.compile(r"[,;!?()\[\]\"“”`]|[.:](?=\s|$)|\s[-–—]+\s|"
+                         r"\b(?:but|however|though|although|yet|whereas|because|since|except|instead|then|so|while)\b")
+
+
+def content_words(text: str, stopwords: frozenset[str]) -> tuple[list[str], set[int]]:
+    """The line's words without stopwords (as `normalize.words` reads them) and the positions it denies: the whole
+    clause of a denied state (reassurance).
+
+    >>> sequence, denied = content_words("no errors on the expe, the expc shows a 404", frozenset({"the", "on", "a"}))
+    >>> [w for i, w in enumerate(sequence) if i not in denied]
+    ['expc', 'shows', '404']
+    """
+    text = text.replace("->", "  ")   # as words() reads an arrow, keeping offsets
+    ends = [m.start() for m in _CLAUSE_END.finditer(text)]
+    sequence: list[str] = []
+    clause_of: list[int] = []
+    scopes: list[int] = []   # where each denial's scope starts
+    pending_apostrophe = False
+    clause = 0
+    for m in WORD.finditer(text):
+        while clause < len(ends) and ends[clause] < m.start():
+            clause += 1
+        word = m.group()
+        if word == "t" and pending_apostrophe:
+            scopes.append(len(sequence) + 1)   # the "t" of "don't" stays a word, as phrases hold it too
+        pending_apostrophe = word in _APOSTROPHE_STEMS and text[m.end():m.end() + 1] in {"'", "’"}
+        if word in stopwords:
+            continue
+        if word in NEGATORS:
+            scopes.append(len(sequence) + 1)
+        sequence.append(word)
+        clause_of.append(clause)
+    denied: set[int] = set()
+    for start in scopes:
+        if start < len(sequence) and sequence[start] in _HEDGES:
+            continue
+        clause_no = clause_of[start - 1]
+        scope = [k for k in range(start, min(len(sequence), start + STATE_REACH)) if clause_of[k] == clause_no]
+        if any(sequence[k] in _STATES for k in scope):
+            denied.update(k for k, c in enumerate(clause_of) if c == clause_no)
+    return sequence, denied
+
+
+def is_negative(phrase: str) -> bool:
+    """A phrase that itself says "no"/"not"/"never" ("nothing on 5062", "doesn't ack") is said by a denial.
+
+    >>> is_negative("doesn't ack"), is_negative("no packets 5062"), is_negative("certificate list empty")
+    (True, True, False)
+    """
+    return bool(_NEGATIVE.search(phrase.lower()))

@@ -1,0 +1,88 @@
+"""The writer's own lines: which lines are chat (`is_prose`), and what the writer says the call is, when that is
+not Webex Hybrid Call: "we don't use hybrid call", "this is a B2B partner call", "Single Number Reach rings twice",
+"Webex Meetings dial-in fails".
+
+Such a statement decides over generic symptoms (a 603, a 404, a TLS alert are the same strings in every SIP
+product): the documented Hybrid Call problems do not apply, and the answer says so, naming what was said. Pasted
+evidence of Hybrid Call (a Webex address in the log lines themselves) still decides over the words.
+
+>>> stated_context(["we don't use hybrid call, this is a B2B partner call and it gets 603"])
+'you said the call is not Webex Hybrid Call'
+>>> stated_context(["Single Number Reach rings twice on my mobile"])
+'the message is about Single Number Reach (a Unified CM mobility feature), not the Webex app'
+>>> stated_context(["we run hybrid call on a pair that also carries B2B"]) is None
+True
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+_NOT_PROSE = re.compile(
+    r"^\s*(\d+\.\d+\s+\||\*c\s|x\s*configuration|no\.\s+time\s+source|\d{4}-\d\d-\d\d|\d{1,2}:\d\d:\d\d|\d+\s+[\d.]+\s+\S+\s+\S+|[|]?[a-z]=|"
+    r"[|]?(via|call-id|cseq|contact|from|to|route|record-route|max-forwards|user-agent|server|allow|supported|"
+    r"content-type|content-length|session-expires|p-asserted-identity|remote-party-id|locus|locus-type|"
+    r"warning|reason|require|x-cisco-[a-z-]+|accept|expires|event|subject|date|privacy|rseq|rack|sipmsg|"
+    r"[a-z]+(?:-[a-z]+)*-(?:id|type|length|expires|agent|identity|events|language|encoding|info|to|by|route|se|tag|"
+    r"version|taatag|disposition))\s*:|[|]|tcp6?\s+\d|[0-9a-f]{4}\s+[0-9a-f]{2}\s)",
+    re.IGNORECASE,
+)
+
+
+def is_prose(line: str) -> bool:
+    """A line of chat, not of a log, SIP message, configuration or table."""
+    return line.count("=") < 2 and not _NOT_PROSE.match(line) and any(c.isalpha() for c in line)
+
+
+_NOT = r"(?:\w+n['’]t|not|never|no\s+longer|dont|doesnt|didnt|isnt|arent)"
+_HYBRID = r"(?:webex\s+)?hybrid(?:\s+call(?:ing)?(?:\s+service)?(?:\s+connect)?)?"
+_NOT_HYBRID = re.compile(
+    rf"\b{_NOT}\s+(?:(?:use|using|have|run|running|deploy(?:ed)?|involve[sd]?|related|about|configured|"
+    rf"set\s+up|part\s+of|going\s+through|through|via|even|a|an|the|any|really|actually|to|do|with)\s+){{0,3}}{_HYBRID}\b"
+    r"(?!(?:\s+\w+){0,2}?\s+(?:enabled|activated|turned|licen[cs]ed|on\b|for\s+(?:this|that|the)\s+user))|"
+    rf"\b{_HYBRID}\s+is\s+(?:not|n['’]?t)\s+(?:used|involved|deployed|configured|in\s+use|in\s+the\s+path)|"
+    rf"\bnothing\s+to\s+do\s+with\s+{_HYBRID}\b",
+    re.IGNORECASE,
+)
+# "isn't Hybrid Call supposed to use 5062?" asks; it does not say
+_ASKED = re.compile(r"(?:is|are|does|do|was|were|should)n['’]?t\s+(?:webex\s+)?hybrid[^.!]*\?|"
+                    r"(?:is|are|does|do)n['’]?t\s+(?:webex\s+)?hybrid\s+(?:call\w*\s+)?(?:supposed|meant|required)",
+                    re.IGNORECASE)
+# "this is a B2B partner call", "it's an MRA call", "the call is a PSTN call": the writer names the call's kind
+_IS_A = (r"(?:this|it|the\s+(?:call|calls|issue|problem|failing\s+call)|these|they)\s*(?:is|are|['’]s|['’]re)\s+"
+         r"(?:an?\s+|all\s+|just\s+|only\s+|purely\s+)*")
+_OTHER_KIND = {
+    "a business-to-business (B2B) call": r"b2b|business[\s-]to[\s-]business|partner|federat\w*",
+    "a PSTN or carrier call": r"pstn|carrier|itsp|isdn",
+    "a Mobile and Remote Access (MRA) call": r"mra|mobile\s+and\s+remote\s+access|jabber",
+    "a Microsoft Teams call": r"(?:microsoft\s+)?teams|skype|lync|direct\s+routing",
+}
+_KIND_STATED = [(label, re.compile(rf"\b{_IS_A}(?:{words})\b", re.IGNORECASE)) for label, words in _OTHER_KIND.items()]
+# products and features whose own names say what the call is, whatever it is called in the message
+_NAMED = [
+    ("the message is about Single Number Reach (a Unified CM mobility feature), not the Webex app",
+     re.compile(r"\b(?:single\s+number\s+reach|snr|mobile\s+connect|mobility\s+softkey)\b", re.IGNORECASE)),
+    ("the message is about dialling in to a Webex meeting (a video-address B2B call), not Hybrid Call",
+     re.compile(r"\b(?:webex\s+)?meetings?\s+(?:video\s+)?dial[\s-]?in\b|\bdial(?:ling|ing)?[\s-]+in(?:to)?\s+(?:to\s+)?"
+                r"(?:a|the|our|my)\s+(?:webex\s+)?meeting|\bjoin(?:ing)?\s+(?:a|the)\s+(?:webex\s+)?meeting\s+from\b|"
+                r"\bvideo\s+address\s+of\s+(?:a|the)\s+meeting|\b[\w-]+\.webex\.com\s+meeting\b", re.IGNORECASE)),
+    ("the message is about Webex Calling (Cisco's cloud calling: Local Gateway, Dedicated Instance), not Hybrid "
+     "Call Service Connect",
+     re.compile(r"\bwebex\s+calling\s+(?:local\s+gateway|lgw|dedicated\s+instance|multi[\s-]?tenant|cloud\s+pbx|"
+                r"pstn|trunk)|\blocal\s+gateway\b|\blgw\b|\bwebex\s+calling\s*\((?:cloud|mt|multi)", re.IGNORECASE)),
+]
+
+
+def stated_context(lines: Iterable[str]) -> str | None:
+    """Why the writer's own words put the call outside Webex Hybrid Call, or None."""
+    for line in lines:
+        said = _NOT_HYBRID.search(line)
+        if said and not _ASKED.match(line[said.start():]):
+            return "you said the call is not Webex Hybrid Call"
+        for label, pattern in _KIND_STATED:
+            if pattern.search(line):
+                return f"you said this is {label}"
+        for reason, pattern in _NAMED:
+            if pattern.search(line):
+                return reason
+    return None

@@ -1,0 +1,104 @@
+"""What the writer says counts: a denied state is not a mention, an explicit "this is not Hybrid Call" overrides
+generic symptoms (and the no-match says why), and a cause told in words reaches its entry."""
+from __future__ import annotations
+
+import pytest
+
+from matchers.negation import content_words
+from matchers.phrases import STOPWORDS, PhraseIndex, Prose
+from matchers.statements import stated_context
+
+
+def _listed(report) -> list[str]:
+    return [d.entry.id for d in report.diagnoses] + [c.id for c in report.candidates]
+
+
+@pytest.mark.parametrize("text", [
+    "the Control Hub certificate list is not empty, we uploaded the CA there",
+    "there are no errors on the E",
+    "port 5062 isn't blocked, the firewall team checked",
+    "the tcpdump is not empty",
+])
+def test_a_denied_state_is_reassurance(text):
+    sequence, denied = content_words(text.lower(), STOPWORDS)
+    assert denied, "the clause that denies a state must be read as reassurance"
+
+
+@pytest.mark.parametrize("text", [
+    "calls from webex don't ring the desk phone",
+    "the new certificate won't have client authentication",
+    "the expressway-e is not listening on 5062",
+    "I'm not sure why the call fails",
+])
+def test_a_denied_action_is_the_symptom(text):
+    assert content_words(text.lower(), STOPWORDS)[1] == set()
+
+
+def test_a_phrase_is_not_said_by_a_line_that_denies_it():
+    index = PhraseIndex(["tcpdump empty", "nothing on 5062"])
+    denied = Prose.from_lines(["the tcpdump on the E is not empty, we see SYNs"], index=index)
+    assert "tcpdump empty" not in denied.matched
+    assert "tcpdump empty" in Prose.from_lines(["the tcpdump on the E is empty"], index=index).matched
+    # a phrase that is negative itself is said by the denial
+    assert "nothing on 5062" in Prose.from_lines(["there is nothing on 5062"], index=index).matched
+
+
+def test_a_no_in_a_table_column_denies_nothing():
+    index = PhraseIndex(["any alias"])
+    row = "10        Webex to CUCM      SIP       Datum Webex DNS      No       Any alias     Prefix"
+    assert "any alias" in Prose.from_lines([row], index=index).matched
+
+
+def test_reassurance_leaves_the_rest_of_the_message_to_decide(engine):
+    report = engine.diagnose("The tcpdump on the Expressway-E is not empty: the Webex SYNs arrive on 5062, then the "
+                             "E logs 'sslv3 alert certificate unknown' for every inbound call from Webex.")
+    assert "in-port-5062-blocked" not in [d.entry.id for d in report.diagnoses]
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("we don't use hybrid call, this is a B2B partner call and it gets 603 Decline", "not Webex Hybrid Call"),
+    ("this is a B2B partner call, the far end answers 603 Decline", "business-to-business"),
+    ("it's an MRA call from Jabber and the E logs sslv3 alert certificate unknown", "Mobile and Remote Access"),
+    ("Single Number Reach rings twice on my mobile, why?", "Single Number Reach"),
+    ("Webex Meetings dial-in from our CUCM fails with 404 Not Found", "Webex meeting"),
+    ("our Webex Calling local gateway gets a TLS alert unknown ca on 5062", "Webex Calling"),
+])
+def test_an_explicit_other_context_is_a_no_match_that_says_why(engine, text, said):
+    report = engine.diagnose(text)
+    assert str(report.outcome) == "no_match" and not report.diagnoses and not report.candidates
+    assert said in report.message
+
+
+@pytest.mark.parametrize("text", [
+    "outbound calls from desk phones to Webex fail on port 5061. Isn't Hybrid Call supposed to use 5062?",
+    "we run hybrid call on an expressway pair that also carries B2B, is that supported?",
+    "the user doesn't have hybrid call enabled yet?",
+])
+def test_mentions_that_are_not_statements_of_another_context(text):
+    assert stated_context([text.lower()]) is None
+
+
+def test_hybrid_evidence_in_the_paste_decides_over_the_words(engine):
+    log = ('2026-11-02T10:00:01.100+00:00 expe tvcs: UTCTime="2026-11-02 10:00:01,100" Module="network.sip" '
+           'Level="INFO": Action="Received" Local-ip="192.0.2.10" Local-port="5062" Src-ip="146.20.193.70" '
+           'Src-port="41234" Msg-Hash="1" SIPMSG:\n|INVITE sip:alice@example.com SIP/2.0\n'
+           '|Via: SIP/2.0/TLS 146.20.193.70:5062\n|From: <sip:bob@example.call.ciscospark.com>;tag=1\n')
+    stated = engine.diagnose("this is not a hybrid call\n" + log)
+    assert "not Webex Hybrid Call" not in stated.message
+
+
+@pytest.mark.parametrize(("text", "entry_id"), [
+    ("the cloud identity CN/SAN doesn't match what the E expects, so the connection from Webex is dropped",
+     "tls-wrong-verify-subject-name"),
+    ("the expressway-e sends a second INVITE back to CUCM so the webex app shows two toasts",
+     "in-double-toast-param-preservation"),
+    ("the trunk must be enabled for route header support or the inbound call from webex is dropped",
+     "in-preloaded-sip-routes-off"),
+])
+def test_a_cause_told_in_words_reaches_its_entry(engine, text, entry_id):
+    assert entry_id in _listed(engine.diagnose(text))
+
+
+def test_a_told_cause_is_a_problem_not_a_how_to(engine):
+    report = engine.diagnose("the cloud identity CN/SAN doesn't match, so the connection is dropped")
+    assert all(d.entry.kind.value == "problem" for d in report.diagnoses)

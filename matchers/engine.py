@@ -20,7 +20,7 @@ from .prefilter import Prefilter
 from .signals import evaluate, trigger_keys
 from .similarity import EXTRA_STOPWORDS, QuestionIndex, sentences
 from .statements import is_prose, stated_context
-from .triage import differential, direction_of, names_symptom_area, undecided, why_nothing
+from .triage import differential, direction_of, names_symptom_area, stages_named, undecided, why_nothing
 
 if TYPE_CHECKING:
     from .evidence.intake import EvidencePiece
@@ -40,6 +40,7 @@ EXCLUSION_LINES = 200   # exclusion lines looked at for one near the evidence
 QUESTION_REACH = 30     # lines around the question that belong with it
 QUESTION_WITH_LOG_LINES = 100   # a longer text is a log with chat around it
 MAX_DIAGNOSES = 5
+_ASKING = ("is_question", "asks_how")   # facts about the message itself, not evidence
 class Engine:
     """Holds the knowledge base and its prefilter; `diagnose` is safe to call from many threads."""
 
@@ -55,6 +56,8 @@ class Engine:
             for sig in (*entry.signals.values(), *entry.exclusions.values()):
                 keys.extend(sig.skeletons)
                 phrases.extend(sig.phrases)
+            # a Chinese question that reads closest to this entry's wordings makes it a candidate (_candidates)
+            self._entries_by_key[f"similar:{entry.id}"] = [entry]
             for sig in entry.signals.values():
                 if sig.weight < GATE_WEIGHT:
                     continue  # a gate (e.g. "is a question") alone never makes an entry worth scoring
@@ -64,6 +67,8 @@ class Engine:
                         bucket.append(entry)
         for group in TRIGGER_SKELETONS.values():
             keys.extend(group)
+        for stage in self.kb.stages:
+            phrases.extend(stage.words)   # a vague question's stage is read with the same phrase matching
         self.prefilter = Prefilter(keys)
         self.phrases = PhraseIndex(phrases)
         self.questions = QuestionIndex({e.id: [e.title, e.summary, *e.questions, *e.symptoms, e.zh_title,
@@ -130,19 +135,22 @@ class Engine:
         similar = {k: v[0] for k, v in self.questions.best(words).items()} if on_topic else {}
         partial: dict[str, float] = {}
         evidenced: set[str] = set(ctx.tied)   # entries the pasted evidence (not only its words) partly shows
+        said = {ctx.doc.line_number(i) for i, _ in ctx.prose.lines}
         for entry in self._candidates(ctx):
             miss = 1.0
-            for name in _SignalsOf(entry, ctx).all_fired():
+            for name, found in _SignalsOf(entry, ctx).all_fired().items():
                 miss *= 1.0 - entry.signals[name].weight
-                if entry.signals[name].kind is not SignalKind.PHRASE:
-                    evidenced.add(entry.id)
+                sig = entry.signals[name]
+                if sig.kind is not SignalKind.PHRASE and sig.fact not in _ASKING and any(e.line not in said
+                                                                                          for e in found):
+                    evidenced.add(entry.id)   # pasted evidence, not only the message's words
             if miss < 1.0:
                 partial[entry.id] = 1.0 - miss
         for entry_id, confidence in ctx.tied.items():
             partial[entry_id] = max(partial.get(entry_id, 0.0), confidence)
-        direction = direction_of(" ".join(text for _, text in ctx.prose.lines))
-        return differential(self.kb, similar, partial, {entry_id for entry_id, _ in ctx.excluded}, direction,
-                            evidenced)
+        told = " ".join(text for _, text in ctx.prose.lines)
+        return differential(self.kb, similar, partial, {entry_id for entry_id, _ in ctx.excluded}, direction_of(told),
+                            evidenced, stages_named(self.kb.stages, ctx.prose.matched, told) if on_topic else set())
 
     def diagnose_pieces(self, pieces: Sequence[EvidencePiece], name_single_file: bool = True) -> Report:
         """One diagnosis over several pieces of evidence (a message and its files), with evidence line numbers
@@ -187,8 +195,11 @@ class Engine:
         present.extend(ctx.prose.matched)
         present.extend(f"sip:{code}" for code, _ in ctx.sip_codes)
         present.extend({"xconfig:" + key for s in ctx.facts.settings for key in s.tail_keys()})
-        present.extend(f"similar:{entry_id}" for entry_id, (score, _) in ctx.similar.items()
-                       if score >= SIMILAR_SUPPORT)
+        # Chinese has no phrase signals: a Chinese question's closest wordings are what make entries candidates
+        chinese = ctx.prose.chinese and names_symptom_area(ctx.query, self.questions.idf.keys(), bool(ctx.sip_codes))
+        if chinese:
+            present.extend(f"similar:{entry_id}" for entry_id, (score, _) in ctx.similar.items()
+                           if score >= SIMILAR_SUPPORT)
         chosen: dict[str, Entry] = {}
         for key in present:
             for entry in self._entries_by_key.get(key, ()):

@@ -23,7 +23,7 @@ import yaml
 
 from .conditions import ConditionSyntaxError, parse_condition
 from .errors import KnowledgeBaseError, KnowledgeBaseErrors
-from .model import Distinction, Entry, EntryKind, Reference, Section, Signal, Status, Step
+from .model import Distinction, Entry, EntryKind, Reference, Section, Signal, Stage, Status, Step
 from .signals import build_signal
 from .yaml_lines import DuplicateKeyError, KeyPath, load_with_lines
 
@@ -33,12 +33,14 @@ if TYPE_CHECKING:   # jsonschema is imported when YAML is validated, not when th
 DEFAULT_KB_DIR = Path(__file__).resolve().parent.parent / "knowledge"
 SCHEMA_FILE = Path(__file__).resolve().parent / "kb_schema.json"
 CATALOGUE_FILE = "catalogue.yaml"
+STAGES_FILE = "stages.yaml"
 
 
 @dataclass
 class KnowledgeBase:
     entries: dict[str, Entry]
     directory: Path
+    stages: tuple[Stage, ...] = ()
 
     def __iter__(self) -> Iterator[Entry]:
         return iter(self.entries.values())
@@ -236,7 +238,8 @@ def _build_entry(path: Path, text: str, rel: str) -> tuple[Entry | None, list[Kn
     examples = data["examples"]
     entry = Entry(
         id=entry_id, kind=kind, title=_text(data["title"]), section=Section(data["section"]),
-        summary=_text(data["summary"]), path=rel, status=Status(data.get("status", "stable")),
+        summary=_text(data["summary"]), path=rel, stages=tuple(data.get("stage") or ()),
+        status=Status(data.get("status", "stable")),
         applies_to=tuple(data.get("applies_to") or ()), cause=_text(data.get("cause")),
         symptoms=tuple(_text(s) for s in data.get("symptoms") or ()),
         questions=tuple(_text(q) for q in data.get("questions") or ()),
@@ -265,11 +268,33 @@ def catalogue_ids(directory: Path) -> list[str]:
 
 
 def entry_files(root: Path) -> list[Path]:
-    return [p for p in sorted(root.rglob("*.y*ml")) if p.name != CATALOGUE_FILE]
+    return [p for p in sorted(root.rglob("*.y*ml")) if p.name not in (CATALOGUE_FILE, STAGES_FILE)]
 
 
-def _cross_checks(root: Path, entries: dict[str, Entry],
-                  lines: dict[str, dict[KeyPath, int]]) -> list[KnowledgeBaseError]:
+def read_stages(root: Path) -> tuple[tuple[Stage, ...], list[KnowledgeBaseError]]:
+    """The call's stages (`stages.yaml`): a list of {id, title, words, zh}."""
+    path = root / STAGES_FILE
+    if not path.exists():
+        return (), []
+    rel = f"{root.name}/{STAGES_FILE}"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        return (), [KnowledgeBaseError(rel, None, f"cannot read the stages: {exc}")]
+    stages: list[Stage] = []
+    for n, item in enumerate(data if isinstance(data, list) else [None]):
+        ok = isinstance(item, dict) and isinstance(item.get("id"), str) and isinstance(item.get("title"), str)
+        words = item.get("words", []) if isinstance(item, dict) else None
+        zh = item.get("zh", []) if isinstance(item, dict) else None
+        if not ok or not all(isinstance(w, str | int) for w in [*(words or []), *(zh or [])]):
+            return (), [KnowledgeBaseError(rel, None, f"stage #{n + 1} must be a mapping with id, title, and lists "
+                                                      "of strings words and zh")]
+        stages.append(Stage(item["id"], item["title"], tuple(map(str, words or ())), tuple(map(str, zh or ()))))
+    return tuple(stages), []
+
+
+def _cross_checks(root: Path, entries: dict[str, Entry], lines: dict[str, dict[KeyPath, int]],
+                  stages: set[str] | None = None) -> list[KnowledgeBaseError]:
     errors = []
     catalogue = catalogue_ids(root)
     for entry in entries.values():
@@ -278,6 +303,10 @@ def _cross_checks(root: Path, entries: dict[str, Entry],
             if d.other_id not in entries:
                 errors.append(KnowledgeBaseError(entry.path, where.get(("distinguish", i, "from")),
                                                  f"distinguish: unknown entry id '{d.other_id}'"))
+        for stage in entry.stages:
+            if stages is not None and stage not in stages:
+                errors.append(KnowledgeBaseError(entry.path, where.get(("stage",), 1),
+                                                 f"stage: unknown stage '{stage}' (see {STAGES_FILE})"))
         if entry.id not in catalogue and not entry.source:
             errors.append(KnowledgeBaseError(entry.path, where.get(("id",), 1),
                                              "an entry beyond the guide's catalogue needs a 'source': the Cisco "
@@ -310,8 +339,10 @@ def read_knowledge_base(root: Path) -> tuple[KnowledgeBase, list[KnowledgeBaseEr
             continue
         entries[entry.id] = entry
         lines[entry.id] = entry_lines
-    errors.extend(_cross_checks(root, entries, lines))
-    return KnowledgeBase(entries=entries, directory=root), errors
+    stages, stage_errors = read_stages(root)
+    errors.extend(stage_errors)
+    errors.extend(_cross_checks(root, entries, lines, {s.id for s in stages}))
+    return KnowledgeBase(entries=entries, directory=root, stages=stages), errors
 
 
 def load_knowledge_base(directory: Path | str | None = None, *, strict: bool = True,

@@ -60,6 +60,17 @@ class Reference:
 
 
 @dataclass(frozen=True)
+class Stage:
+    """A stage of the call (DNS, the 5062 connection, TLS, routing, ringing, after answer, media) and the words
+    people use for it, in English and in Chinese."""
+
+    id: str
+    title: str
+    words: tuple[str, ...] = ()
+    zh: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Distinction:
     other_id: str
     by: str
@@ -93,6 +104,7 @@ class Entry:
     section: Section
     summary: str
     path: str
+    stages: tuple[str, ...] = ()         # where in the call it shows (knowledge/stages.yaml)
     status: Status = Status.STABLE
     applies_to: tuple[str, ...] = ()
     cause: str = ""

@@ -266,6 +266,7 @@ class Prose:
     tokens: set[str] = field(default_factory=set)                 # stemmed words of all prose lines
     asks_how: bool = False
     is_question: bool = False
+    chinese: bool = False                                          # some of it is written in Chinese
     matched: dict[str, int] = field(default_factory=dict)        # phrase -> document line index
 
     @classmethod
@@ -291,6 +292,7 @@ class Prose:
                         prose.tokens.update(token_forms(w))
                 chinese = cjk_tokens(raw[:1000]) if not raw.isascii() else set()
                 if chinese:
+                    prose.chinese = True
                     prose.tokens.update(chinese)   # Chinese: its character pairs
                     prose.is_question = True       # a symptom told in Chinese is asked of the bot, "?" or not
             folded = ocr_fold(text)

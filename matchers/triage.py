@@ -9,10 +9,10 @@ is their `distinguish` text; what to collect is the first symptom that quotes a 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, KeysView, Sequence
+from collections.abc import Iterable, KeysView, Mapping, Sequence
 
 from .evidence.model import Fact
-from .model import Candidate, Diagnosis, Entry, EntryKind, Section, Status
+from .model import Candidate, Diagnosis, Entry, EntryKind, Section, Stage, Status
 from .phrases import ABBREVIATIONS, stem
 
 MIN_SCORE = 0.22        # weaker than this, the message is not about this problem at all
@@ -20,6 +20,8 @@ KEEP_RATIO = 0.55       # a candidate scores at least this share of the best one
 MIN_CANDIDATES = 2      # one candidate is a guess, not a differential
 MAX_CANDIDATES = 4
 MAX_LINE = 240          # characters of a `why` or `check` line
+STAGE_WEIGHT = 0.25     # a problem of the stage the message names fits that much before any wording
+DIRECTION_LEAD = 1.25   # without a direction in words, one direction must fit this much better to win
 PARTIAL_WEIGHT = 0.8    # fired signals of an entry whose condition did not hold count at this share
 
 
@@ -52,22 +54,38 @@ def names_symptom_area(words: set[str], known: KeysView[str], sip_code: bool) ->
     return hits >= 2 and hits >= KNOWN_SHARE * len(words)
 
 
+def stages_named(stages: Iterable[Stage], matched: Mapping[str, int], text: str) -> set[str]:
+    """The stages of the call a message talks about: one of a stage's words said (and not denied), or its Chinese.
+
+    >>> dns = Stage("dns", "Name resolution", ("srv record",), ("域名",))
+    >>> stages_named([dns], {"srv record": 0}, ""), stages_named([dns], {}, "域名解析失败"), stages_named([dns], {}, "")
+    ({'dns'}, {'dns'}, set())
+    """
+    return {s.id for s in stages if any(w in matched for w in s.words) or any(z in text for z in s.zh)}
+
+
 def differential(entries: Iterable[Entry], similar: dict[str, float], partial: dict[str, float],
                  excluded: set[str], direction: Section | None = None,
-                 evidenced: frozenset[str] | set[str] = frozenset()) -> list[Candidate]:
+                 evidenced: frozenset[str] | set[str] = frozenset(),
+                 stages: frozenset[str] | set[str] = frozenset()) -> list[Candidate]:
     """The candidates, best first, or [] when the message does not narrow the field to a few problems.
 
     `similar`: entry id -> how close the message reads to the entry's questions and symptoms (cosine);
     `partial`: entry id -> the combined weight of its signals that fired; `excluded`: entries the evidence rules
-    out (a look-alike's reason). Only problems are candidates: a how-to is an answer, not a cause.
+    out (a look-alike's reason); `stages`: the stages of the call the message names (DNS, the 5062 connection,
+    TLS ...): their problems fit, and the problems of other stages leave unless the evidence partly shows them.
+    Only problems are candidates: a how-to is an answer, not a cause.
     """
     problems = {e.id: e for e in entries if e.kind is EntryKind.PROBLEM and e.status is not Status.DEPRECATED
                 and e.id not in excluded}
     scored: list[tuple[float, str]] = []
-    for entry_id in problems:
+    for entry_id, entry in problems.items():
         sim = similar.get(entry_id, 0.0)
         part = PARTIAL_WEIGHT * partial.get(entry_id, 0.0)
-        score = 1.0 - (1.0 - sim) * (1.0 - part)
+        in_stage = bool(stages.intersection(entry.stages))
+        if stages and not in_stage and entry_id not in evidenced:
+            continue
+        score = 1.0 - (1.0 - sim) * (1.0 - part) * (1.0 - (STAGE_WEIGHT if in_stage else 0.0))
         if score >= MIN_SCORE:
             scored.append((score, entry_id))
     if not scored:
@@ -108,7 +126,8 @@ def direction_of(text: str) -> Section | None:
 def _one_direction(scored: list[tuple[float, str]], problems: dict[str, Entry], direction: Section | None,
                    evidenced: frozenset[str] | set[str]) -> list[tuple[float, str]]:
     """The other direction's problems leave the list (both-way and TLS problems stay, and so do problems the
-    evidence partly shows). Without a direction in words, the direction whose two best problems fit better wins."""
+    evidence partly shows). Without a direction in words, the direction whose two best problems fit clearly better
+    (by DIRECTION_LEAD) wins; when they fit alike, both directions' problems stay (a bare 404 has both)."""
     if direction is None:
         by_section: dict[Section, list[float]] = {Section.INBOUND: [], Section.OUTBOUND: []}
         for score, entry_id in scored:
@@ -116,7 +135,7 @@ def _one_direction(scored: list[tuple[float, str]], problems: dict[str, Entry], 
             if section in by_section:
                 by_section[section].append(score)
         inbound, outbound = (sum(by_section[s][:2]) for s in (Section.INBOUND, Section.OUTBOUND))
-        if inbound == outbound:
+        if min(inbound, outbound) * DIRECTION_LEAD >= max(inbound, outbound):
             return scored
         direction = Section.INBOUND if inbound > outbound else Section.OUTBOUND
     loser = Section.OUTBOUND if direction is Section.INBOUND else Section.INBOUND

@@ -250,3 +250,19 @@ def test_kb_validate_flags_an_entry_without_a_negative_for_its_nearest_lookalike
     stripped = KnowledgeBase({e.id: dataclasses.replace(e, negative_examples=()) if e.id == entry.id else e
                               for e in kb}, kb.directory)
     assert ("in-port-5062-blocked", entry.distinguish[0].other_id) in untested_lookalikes(Engine(stripped))
+
+
+def test_a_stage_must_be_one_of_the_stages_file(tmp_path):
+    directory = _write(tmp_path, GOOD.replace("section: tls\n", "section: tls\nstage: [tls]\n"))
+    (directory / "stages.yaml").write_text("- id: dns\n  title: Name resolution\n  words: [dns]\n")
+    message = _errors(directory)
+    assert "demo-entry.yaml:5" in message and "unknown stage 'tls'" in message
+    (directory / "stages.yaml").write_text("- id: tls\n  title: TLS\n  words: [handshake]\n  zh: [握手]\n")
+    kb = load_knowledge_base(directory, use_cache=False)
+    assert kb.get("demo-entry").stages == ("tls",) and kb.stages[0].zh == ("握手",)
+
+
+def test_a_malformed_stages_file_is_refused(tmp_path):
+    directory = _write(tmp_path, GOOD)
+    (directory / "stages.yaml").write_text("- id: dns\n  words: dns\n")
+    assert "stages.yaml" in _errors(directory)

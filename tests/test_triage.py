@@ -12,15 +12,19 @@ from matchers.triage import direction_of
 
 # (message, ids that must be listed): one or more per section, written from the digest's symptom areas
 TRIAGE = [
+    # nothing reaches the Expressway-E: the stages before it (DNS, the 5062 connection), not routing
     ("calls from the webex app to our desk phones never ring and I see nothing on the expressway-e, where do I start?",
-     {"in-preloaded-sip-routes-off"}),
+     {"in-port-5062-blocked", "in-sip-destination-dns-unresolvable"}),
+    ("DNS problem with hybrid call", {"out-dns-override-missing", "out-expe-cannot-resolve-callservice"}),
+    ("混合呼叫的域名解析有问题", {"out-expe-cannot-resolve-callservice"}),
     ("outbound calls from desk phones to webex users fail, what should I check?",
      {"out-search-rule-priority", "out-port-5062-blocked"}),
     ("we get 404 on hybrid calls, how do I tell which setting causes it", {"out-search-rule-priority"}),
     ("certificate rejected on hybrid calls", {"tls-expe-incomplete-cert-chain", "tls-stale-control-hub-certs"}),
     ("mutual tls handshake fails between webex and our expressway-e",
      {"tls-webex-rejects-expe-ca", "tls-firewall-terminates-handshake"}),
-    ("hybrid calls get answered and then drop within a few seconds", {"bi-cucm-max-incoming-msg-size"}),
+    ("hybrid calls get answered and then drop within a few seconds",
+     {"bi-cucm-max-incoming-msg-size", "bi-unsupported-audio-codec"}),
     ('SIP/2.0 404 Not Found\nServer: TANDBERG/4135 (X14.2)\nWarning: 399 vcs.example "Policy Response"\n'
      "Content-Length: 0", {"in-preloaded-sip-routes-off", "out-search-rule-priority"}),
 ]
@@ -49,10 +53,32 @@ def test_the_triage_is_never_a_how_to_or_a_guess(engine):
     assert all(engine.kb.get(c.id).kind.value == "problem" for c in report.candidates)
 
 
+def test_a_named_stage_keeps_its_problems_only(engine):
+    stage_of = {e.id: set(e.stages) for e in engine.kb}
+    report = engine.diagnose("calls from the webex app to our desk phones never ring and I see nothing on the "
+                             "expressway-e, where do I start?")
+    assert all(stage_of[c.id] & {"connect", "dns"} for c in report.candidates), [c.id for c in report.candidates]
+
+
+def test_every_problem_names_a_known_stage(engine):
+    known = {s.id for s in engine.kb.stages}
+    for entry in engine.kb:
+        if entry.kind.value == "problem":
+            assert entry.stages and set(entry.stages) <= known, entry.id
+
+
+def test_a_bare_404_without_direction_keeps_both_directions(engine):
+    listed = {c.id for c in engine.diagnose("we get 404 on hybrid calls, how do I tell which setting causes it")
+              .candidates}
+    assert {"out-search-rule-priority", "in-preloaded-sip-routes-off"} <= listed
+
+
 def test_direction_in_words():
     assert direction_of("calls from Webex to our CUCM phones fail") is Section.INBOUND
     assert direction_of("calls from a desk phone to the webex app show a Join button") is Section.OUTBOUND
     assert direction_of("calls fail both ways, inbound and outbound") is None
+    assert direction_of("the C shows a 404 for calls from webex") is Section.INBOUND
+    assert direction_of("calling to the webex app fails") is Section.OUTBOUND
 
 
 def test_jsonl_carries_the_candidates_and_no_matches(tmp_path):

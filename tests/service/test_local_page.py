@@ -154,3 +154,76 @@ def test_upload_a_file_in_chromium(browser, served, tmp_path):
     browser.find_element(By.ID, "diagnose").click()
     text = wait_for(browser, By.CSS_SELECTOR, "#reply .message").find_element(By.XPATH, "..").text
     assert "Expressway-E does not trust" in text and "line 4: expe.log · Event=" in text
+
+
+# ---------------------------------------------------------------- "Try an example"
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+
+
+def test_examples_are_listed_and_served(local_app):
+    client = local_app.test_client()
+    page = client.get("/").get_data(as_text=True)
+    assert "Try an example" in page
+    for path in SAMPLES.glob("*.txt"):
+        assert f'<option value="{path.name}"' in page
+    served = client.get("/samples/outbound-404-search-rule.txt")
+    assert served.status_code == 200 and served.mimetype == "text/plain"
+    assert served.get_data(as_text=True) == (SAMPLES / "outbound-404-search-rule.txt").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", ["..%2Fpyproject.toml", "..%2F..%2Fetc%2Fpasswd", "%2Fetc%2Fpasswd", "nothere.txt",
+                                  ".hidden.txt", "inbound-tls-failure.TXT", "..", "%2e%2e%2fREADME.md"])
+def test_only_listed_examples_are_served(local_app, name):
+    assert local_app.test_client().get(f"/samples/{name}").status_code == 404
+
+
+def test_only_names_of_the_pattern_are_offered(engine, tmp_path):
+    folder = tmp_path / "samples"
+    folder.mkdir()
+    (folder / "ok-one.txt").write_text("hello")
+    (folder / "Not Listed.txt").write_text("x")
+    (folder / "notes.md").write_text("x")
+    (tmp_path / "secret.txt").write_text("secret")
+    (folder / "link.txt").symlink_to(tmp_path / "secret.txt")
+    app = create_app(Config(data_dir=tmp_path / "var"), engine=engine)
+    app.config["SAMPLES_DIR"] = str(folder)
+    try:
+        client = app.test_client()
+        page = client.get("/").get_data(as_text=True)
+        assert '<option value="ok-one.txt"' in page and "Not Listed" not in page and "notes.md" not in page
+        assert client.get("/samples/ok-one.txt").get_data(as_text=True) == "hello"
+        assert client.get("/samples/Not%20Listed.txt").status_code == 404
+    finally:
+        runtime(app).close()
+
+
+def test_no_samples_folder_means_no_control(engine, tmp_path):
+    app = create_app(Config(data_dir=tmp_path / "var"), engine=engine)
+    app.config["SAMPLES_DIR"] = str(tmp_path / "absent")
+    try:
+        assert "Try an example" not in app.test_client().get("/").get_data(as_text=True)
+    finally:
+        runtime(app).close()
+
+
+def test_example_without_script_fills_the_paste_box(local_app):
+    client = local_app.test_client()
+    page = client.get("/?example=xconfiguration-expc-preloaded-routes-off.txt").get_data(as_text=True)
+    assert "PreloadedSipRoutes Accept: &#34;Off&#34;" in page
+    assert '<option value="xconfiguration-expc-preloaded-routes-off.txt" selected>' in page
+    assert 'id="reply"' not in page   # filled, not yet sent
+    refused = client.get("/?example=../pyproject.toml").get_data(as_text=True)
+    assert "There is no example by that name." in refused and "[project]" not in refused
+
+
+def test_try_an_example_in_chromium(browser, served):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    browser.get(served + "/")
+    Select(browser.find_element(By.ID, "example")).select_by_value("tcpdump-syn-answered-by-rst.txt")
+    browser.find_element(By.ID, "try-example").click()
+    heading = wait_for(browser, By.CSS_SELECTOR, "#reply .message h3")
+    assert heading.text.startswith("Diagnosis: Expressway-E is not listening on TCP 5062")
+    box = browser.find_element(By.ID, "evidence").get_attribute("value")
+    assert box.replace("\r\n", "\n") == (SAMPLES / "tcpdump-syn-answered-by-rst.txt").read_text(encoding="utf-8")

@@ -227,3 +227,15 @@ def test_try_an_example_in_chromium(browser, served):
     assert heading.text.startswith("Diagnosis: Expressway-E is not listening on TCP 5062")
     box = browser.find_element(By.ID, "evidence").get_attribute("value")
     assert box.replace("\r\n", "\n") == (SAMPLES / "tcpdump-syn-answered-by-rst.txt").read_text(encoding="utf-8")
+
+
+def test_pass_and_fail_are_words_on_the_page(local_app):
+    from tests.evidence_builders import factory_certificate
+
+    _, leaf = factory_certificate("expe01")
+    client = local_app.test_client()
+    page = client.post("/", data={"evidence": "", "file": (io.BytesIO(leaf.pem.encode()), "expe01.pem")},
+                       content_type="multipart/form-data").get_data(as_text=True)
+    assert "❌ fail · issuer: Expressway factory certificate" in page and "✅ pass · validity: " in page
+    calls = client.post("/", data={"evidence": SELF_SIGNED}).get_data(as_text=True)
+    assert '<li class="failed">❌ failed: ' in calls

@@ -19,6 +19,7 @@ from ..chat.responder import Attachment, Incoming, Outgoing
 from ..render.calls import call_line
 from ..render.html import to_html
 from ..render.ladder import WIDTH_PX
+from ..render.paste import paste_view, quoted_lines
 from .runtime import Runtime, runtime
 
 blueprint = Blueprint("local", __name__, template_folder="templates")
@@ -122,8 +123,10 @@ def diagnose() -> str:
                         person_id=LOCAL_PERSON, text=evidence, attachments=attachments)
     out = rt.responder.respond(incoming)
     calls, pictures = _calls_view(out)
+    marked = quoted_lines(out.report, evidence) if out.report is not None else set()
     return render_template("local.html", evidence=evidence, parts=_shown(out), card=_card_view(out.card), notice="",
-                           calls=calls, pictures=pictures)
+                           calls=calls, pictures=pictures, marked=len(marked),
+                           paste=paste_view(evidence, marked) if marked else [])
 
 
 @blueprint.app_errorhandler(413)

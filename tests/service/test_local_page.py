@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import tarfile
 import tempfile
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 
 from bot.chat.config import Config
 from bot.web.app import create_app
@@ -239,3 +241,44 @@ def test_pass_and_fail_are_words_on_the_page(local_app):
     assert "❌ fail · issuer: Expressway factory certificate" in page and "✅ pass · validity: " in page
     calls = client.post("/", data={"evidence": SELF_SIGNED}).get_data(as_text=True)
     assert '<li class="failed">❌ failed: ' in calls
+
+
+# ---------------------------------------------------------------- the reply in view, the quoted lines marked
+def test_quoted_lines_are_marked_in_the_paste_under_the_reply(local_app):
+    text = (SAMPLES / "inbound-tls-failure.txt").read_text(encoding="utf-8")
+    page = local_app.test_client().post("/", data={"evidence": text}).get_data(as_text=True)
+    assert 'action="/#reply"' in page
+    marked = re.findall(r'<mark class="line" id="line-(\d+)" data-n="\d+">', page)
+    assert marked == ["3", "6", "7"]
+    assert "the 3 lines quoted above are marked" in page
+    assert page.index('id="reply"') < page.index('id="paste"')
+    assert f">{escape(text.splitlines()[1])}</span>" in page   # unquoted lines are shown too, unmarked
+
+
+def test_no_paste_echo_without_quoted_lines(local_app):
+    client = local_app.test_client()
+    for text in ("help", "calls from the Webex app to our desk phones never ring, where should I start?"):
+        assert 'id="paste"' not in client.post("/", data={"evidence": text}).get_data(as_text=True)
+
+
+def test_reply_scrolls_into_view_and_quoted_lines_are_marked_in_chromium(browser, served):
+    from selenium.webdriver.common.by import By
+
+    text = (SAMPLES / "outbound-404-search-rule.txt").read_text(encoding="utf-8")
+    size = browser.get_window_size()
+    browser.set_window_size(390, 844)   # a phone: the reply starts below the first screen
+    try:
+        browser.get(served + "/")
+        browser.execute_script("document.getElementById('evidence').value = arguments[0]", text)
+        browser.find_element(By.ID, "diagnose").click()
+        wait_for(browser, By.CSS_SELECTOR, "#paste mark")
+        scrolled, top = browser.execute_script(
+            "return [window.scrollY, document.getElementById('reply').getBoundingClientRect().top]")
+        assert scrolled > 0 and abs(top) < 2
+        marks = browser.find_elements(By.CSS_SELECTOR, "#paste mark.line")
+        assert [m.get_attribute("data-n") for m in marks] == ["1", "10", "12"]
+        assert marks[1].text == text.splitlines()[9]
+        box = browser.find_element(By.ID, "evidence")
+        assert box.get_attribute("readonly") is None and box.get_attribute("value").replace("\r\n", "\n") == text
+    finally:
+        browser.set_window_size(size["width"], size["height"])

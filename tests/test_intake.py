@@ -69,7 +69,7 @@ def test_der_certificate_file_gets_checks_and_diagnosis(engine):
     report, notes = diagnose_file(engine, "expe.der", leaf.der)
     assert report.diagnoses[0].entry.id == "tls-expe-default-selfsigned-cert"
     assert "**Certificate checks** (`expe.der`, 1 certificate(s))" in notes[0]
-    assert "❌ issuer: Expressway factory certificate" in notes[0]
+    assert "❌ fail · issuer: Expressway factory certificate" in notes[0]
 
 
 def test_message_with_log_line_and_attached_capture_gives_one_answer(engine):

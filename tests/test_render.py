@@ -56,3 +56,49 @@ def test_one_giant_line_is_cut_without_breaking_characters():
 def test_text_format_for_terminals(engine):
     out = report_text(engine.diagnose(MULTI))
     assert "tls-expe-untrusted-webex-ca" in out and "evidence (" in out
+
+
+# ---------------------------------------------------------------- pass and fail in words as well as marks
+def _near_expiry_private_chain() -> bytes:
+    import datetime as dt
+
+    from cryptography.x509.oid import ExtendedKeyUsageOID
+
+    from tests.evidence_builders import NOW, issue
+
+    root = issue("Acme Private Root CA", org="Acme", ca=True)
+    leaf = issue("expe01.acme.example", issuer=root, sans=("expe01.acme.example",),
+                 eku=(ExtendedKeyUsageOID.SERVER_AUTH,), not_after=NOW + dt.timedelta(days=10))
+    return (leaf.pem + root.pem).encode()
+
+
+def test_certificate_checks_say_pass_fail_warning_and_info_in_words():
+    import re
+
+    from bot.render.evidence import evidence_markdown, evidence_text
+    from matchers.evidence.intake import read_file
+
+    piece = read_file("expe.pem", _near_expiry_private_chain())
+    shown = evidence_markdown(piece)
+    rows = [line for line in shown.splitlines() if line.startswith("  - ")]
+    assert rows and all(re.match(r"  - (✅ pass|❌ fail|⚠️ warning|ℹ️ info) · ", r) for r in rows), rows
+    assert "⚠️ warning · validity: " in shown and "renew soon, " in shown
+    assert "❌ fail · key usage: " in shown
+    assert "ℹ️ info · issuer: " in shown and "✅ pass · names: " in shown
+    text = evidence_text(piece)
+    assert "WARN validity: " in text and "FAIL key_usage: " in text and "PASS names: " in text
+    assert [c["passed"] for c in (c.as_dict() for c in piece.checks) if c["name"] == "validity"][0] is True
+
+
+def test_failing_calls_are_marked_in_words():
+    from bot.chat.responder import calls_markdown
+    from bot.render.calls import call_views
+    from matchers import read_evidence
+    from tests.call_logs import Log, Site, inbound
+
+    log = Log()
+    for n, reject in enumerate((False, True)):
+        inbound(log, Site(), n * 2.0, 400 + n, reject_at_c=reject)
+    views = call_views(read_evidence(files=[("expe.log", "\n".join(log.lines()).encode())]).pieces)
+    rows = calls_markdown(views).splitlines()[1:]
+    assert [r.startswith("- ❌ failed `") for r in rows] == [False, True]

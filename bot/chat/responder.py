@@ -99,7 +99,7 @@ def calls_markdown(views: Sequence[CallView]) -> str:
     failing = sum(v.call.failed for v in views)
     out = [f"**Calls in the last evidence of this thread:** {len(views)}, {failing} failing"]
     for view in views[:MAX_LISTED_CALLS]:
-        out.append(("- ❌ " if view.call.failed else "- ") + "`" + call_line(view).replace("`", "'") + "`")
+        out.append(("- ❌ failed " if view.call.failed else "- ") + "`" + call_line(view).replace("`", "'") + "`")
     if len(views) > MAX_LISTED_CALLS:
         out.append(f"- … and {len(views) - MAX_LISTED_CALLS} more")
     return "\n".join(out)

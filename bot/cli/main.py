@@ -72,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.set_defaults(func=cmd_explain)
     serve = sub.add_parser("serve", help="run the service (local mode with a paste page when no WEBEX_ACCESS_TOKEN)")
     serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, help="port to listen on (default 5000)")
+    serve.add_argument("--port", help="port to listen on (default: the PORT variable, else 5000)")
     serve.set_defaults(func=cmd_serve)
     reg = sub.add_parser("register-webhooks", help="create, update or re-activate the bot's Webex webhooks")
     reg.add_argument("--url", required=True, help="public https address of the service, e.g. https://bot.example.com")

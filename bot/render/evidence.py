@@ -13,8 +13,24 @@ if TYPE_CHECKING:   # the certificate stack is imported only when a certificate 
 IMAGE_QUOTE_LINES = 15
 CAPTURE_LIST_LINES = 20
 LINE_CHARS = 180
-MARKS = {True: "✅", False: "❌", None: "ℹ️"}
-WORDS = {True: "PASS", False: "FAIL", None: "INFO"}
+# each verdict as a mark and a word: the word is what screen readers, plain-text clients and pages without an
+# emoji font show
+MARKS = {"pass": "✅", "fail": "❌", "warning": "⚠️", "info": "ℹ️"}
+WORDS = {"pass": "PASS", "fail": "FAIL", "warning": "WARN", "info": "INFO"}
+
+
+def verdict(check: Check) -> str:
+    """pass, fail, warning (passed but needs action soon) or info (no pass or fail)."""
+    if check.passed is None:
+        return "info"
+    if not check.passed:
+        return "fail"
+    return "warning" if check.warning else "pass"
+
+
+def verdict_markdown(state: str) -> str:
+    """The mark with its word: "✅ pass", "❌ fail", "⚠️ warning", "ℹ️ info"."""
+    return f"{MARKS[state]} {state}"
 
 
 def _cut(line: str, limit: int = LINE_CHARS) -> str:
@@ -43,7 +59,7 @@ def checks_markdown(piece: EvidencePiece) -> str:
     out = [f"**Certificate checks** (`{piece.name}`, {len(piece.certificates)} certificate(s)):"]
     for title, checks in _check_groups(piece):
         out.append(f"- {title}")
-        out.extend(f"  - {MARKS[c.passed]} {c.name.replace('_', ' ')}: {c.summary}" for c in checks)
+        out.extend(f"  - {verdict_markdown(verdict(c))} · {c.name.replace('_', ' ')}: {c.summary}" for c in checks)
     return "\n".join(out)
 
 
@@ -92,7 +108,7 @@ def evidence_text(piece: EvidencePiece) -> str:
         out.append(f"Certificate checks ({piece.name}):")
         for title, checks in _check_groups(piece):
             out.append("  " + title.replace("`", ""))
-            out += [f"    {WORDS[c.passed]:4} {c.name}: {c.summary}" for c in checks]
+            out += [f"    {WORDS[verdict(c)]:4} {c.name}: {c.summary}" for c in checks]
     if piece.capture is not None:
         out.append(f"Packet capture {piece.name}:")
         out += [f"  {_cut(x, 400)}" for x in piece.capture.lines]

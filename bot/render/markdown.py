@@ -90,6 +90,15 @@ def distinct_evidence(d: Diagnosis) -> list[Evidence]:
 
 FIRST_STEPS = 3   # steps in the first reply; `explain <id>` gives them all
 FIRST_QUOTES = 3  # evidence lines quoted in the first reply
+FULL_QUOTES = 6
+
+
+def quoted_evidence(d: Diagnosis, full: bool = False) -> list[Evidence]:
+    """The evidence the reply quotes for a problem (none for a how-to): the user's lines and words, never the
+    knowledge base's wording a similarity matched. The local page marks the same lines in the paste."""
+    if d.entry.kind != "problem":
+        return []
+    return [ev for ev in distinct_evidence(d) if ev.kind != "similarity"][:FULL_QUOTES if full else FIRST_QUOTES]
 
 
 def diagnosis_markdown(d: Diagnosis, rank: int, total: int, full: bool = False) -> str:
@@ -100,9 +109,7 @@ def diagnosis_markdown(d: Diagnosis, rank: int, total: int, full: bool = False) 
         out += ["", f"**Cause:** {e.cause}"]
     if d.evidence and e.kind == "problem":
         out += ["", "**Evidence matched:**"]
-        for ev in [ev for ev in distinct_evidence(d) if ev.kind != "similarity"][:6 if full else FIRST_QUOTES]:
-            if ev.kind == "similarity":
-                continue   # its quote is the knowledge base's wording, not the user's
+        for ev in quoted_evidence(d, full):
             if ev.kind == "phrase":   # the user's own words: a question or a description, not a log line
                 out.append(f"- you wrote (line {ev.line}): “{ev.quote}”" if ev.line else f"- you wrote “{ev.quote}”")
                 continue

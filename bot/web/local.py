@@ -3,11 +3,13 @@ bot would post in Webex, rendered, with the feedback card."""
 from __future__ import annotations
 
 import base64
+import re
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from markupsafe import Markup
 
 from matchers.evidence.archives import human_size
@@ -17,6 +19,7 @@ from ..chat.responder import Attachment, Incoming, Outgoing
 from ..render.calls import call_line
 from ..render.html import to_html
 from ..render.ladder import WIDTH_PX
+from ..render.paste import paste_view, quoted_lines
 from .runtime import Runtime, runtime
 
 blueprint = Blueprint("local", __name__, template_folder="templates")
@@ -25,6 +28,10 @@ LOCAL_ROOM = "local"
 LOCAL_PERSON = "local-user"
 # the file picker offers what the bot reads: logs, bundles, certificates, screenshots, packet captures
 ACCEPT = ",".join(dict.fromkeys(ACCEPTED_EXTENSIONS))
+# the project's samples/, offered as "Try an example" (absent from a wheel install: then nothing is offered);
+# an app can point SAMPLES_DIR elsewhere
+SAMPLES_DIR = Path(__file__).resolve().parents[2] / "samples"
+_SAMPLE_NAME = re.compile(r"[a-z0-9][a-z0-9-]*\.txt")
 
 
 @dataclass
@@ -54,9 +61,31 @@ def _card_view(card: dict[str, Any] | None) -> dict[str, Any] | None:
     return {"texts": texts, "facts": facts, "actions": card["actions"], "version": card["version"]}
 
 
+@dataclass
+class Sample:
+    name: str
+    label: str
+
+
+def samples() -> list[Sample]:
+    folder = Path(current_app.config.get("SAMPLES_DIR", SAMPLES_DIR))
+    if not folder.is_dir():
+        return []
+    names = sorted(p.name for p in folder.glob("*.txt") if _SAMPLE_NAME.fullmatch(p.name) and p.is_file())
+    return [Sample(n, n.removesuffix(".txt").replace("-", " ")) for n in names]
+
+
+def read_sample(name: str) -> str | None:
+    """A sample's text; only a name from the listing is opened, so no request can reach outside samples/."""
+    if name not in {s.name for s in samples()}:
+        return None
+    folder = Path(current_app.config.get("SAMPLES_DIR", SAMPLES_DIR))
+    return (folder / name).read_text(encoding="utf-8", errors="replace")
+
+
 @blueprint.app_context_processor
-def _accept() -> dict[str, str]:
-    return {"accept": ACCEPT}
+def _page_context() -> dict[str, Any]:
+    return {"accept": ACCEPT, "samples": samples()}
 
 
 def _runtime() -> Runtime:
@@ -65,7 +94,20 @@ def _runtime() -> Runtime:
 
 @blueprint.get("/")
 def index() -> str:
-    return render_template("local.html", evidence="", parts=None, card=None, notice="")
+    """The empty page; `?example=NAME` puts that sample in the paste box (the "Try it" button without script)."""
+    example = request.args.get("example", "")
+    evidence = read_sample(example) if example else ""
+    notice = "There is no example by that name." if evidence is None else ""
+    return render_template("local.html", evidence=evidence or "", parts=None, card=None, notice=notice,
+                           example=example)
+
+
+@blueprint.get("/samples/<name>")
+def sample(name: str) -> Response:
+    text = read_sample(name)
+    if text is None:
+        abort(404)
+    return Response(text, mimetype="text/plain")
 
 
 @blueprint.post("/")
@@ -81,8 +123,10 @@ def diagnose() -> str:
                         person_id=LOCAL_PERSON, text=evidence, attachments=attachments)
     out = rt.responder.respond(incoming)
     calls, pictures = _calls_view(out)
+    marked = quoted_lines(out.report, evidence) if out.report is not None else set()
     return render_template("local.html", evidence=evidence, parts=_shown(out), card=_card_view(out.card), notice="",
-                           calls=calls, pictures=pictures)
+                           calls=calls, pictures=pictures, marked=len(marked),
+                           paste=paste_view(evidence, marked) if marked else [])
 
 
 @blueprint.app_errorhandler(413)

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import tarfile
 import tempfile
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 
 from bot.chat.config import Config
 from bot.web.app import create_app
@@ -154,3 +156,129 @@ def test_upload_a_file_in_chromium(browser, served, tmp_path):
     browser.find_element(By.ID, "diagnose").click()
     text = wait_for(browser, By.CSS_SELECTOR, "#reply .message").find_element(By.XPATH, "..").text
     assert "Expressway-E does not trust" in text and "line 4: expe.log · Event=" in text
+
+
+# ---------------------------------------------------------------- "Try an example"
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+
+
+def test_examples_are_listed_and_served(local_app):
+    client = local_app.test_client()
+    page = client.get("/").get_data(as_text=True)
+    assert "Try an example" in page
+    for path in SAMPLES.glob("*.txt"):
+        assert f'<option value="{path.name}"' in page
+    served = client.get("/samples/outbound-404-search-rule.txt")
+    assert served.status_code == 200 and served.mimetype == "text/plain"
+    assert served.get_data(as_text=True) == (SAMPLES / "outbound-404-search-rule.txt").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", ["..%2Fpyproject.toml", "..%2F..%2Fetc%2Fpasswd", "%2Fetc%2Fpasswd", "nothere.txt",
+                                  ".hidden.txt", "inbound-tls-failure.TXT", "..", "%2e%2e%2fREADME.md"])
+def test_only_listed_examples_are_served(local_app, name):
+    assert local_app.test_client().get(f"/samples/{name}").status_code == 404
+
+
+def test_only_names_of_the_pattern_are_offered(engine, tmp_path):
+    folder = tmp_path / "samples"
+    folder.mkdir()
+    (folder / "ok-one.txt").write_text("hello")
+    (folder / "Not Listed.txt").write_text("x")
+    (folder / "notes.md").write_text("x")
+    (tmp_path / "secret.txt").write_text("secret")
+    (folder / "link.txt").symlink_to(tmp_path / "secret.txt")
+    app = create_app(Config(data_dir=tmp_path / "var"), engine=engine)
+    app.config["SAMPLES_DIR"] = str(folder)
+    try:
+        client = app.test_client()
+        page = client.get("/").get_data(as_text=True)
+        assert '<option value="ok-one.txt"' in page and "Not Listed" not in page and "notes.md" not in page
+        assert client.get("/samples/ok-one.txt").get_data(as_text=True) == "hello"
+        assert client.get("/samples/Not%20Listed.txt").status_code == 404
+    finally:
+        runtime(app).close()
+
+
+def test_no_samples_folder_means_no_control(engine, tmp_path):
+    app = create_app(Config(data_dir=tmp_path / "var"), engine=engine)
+    app.config["SAMPLES_DIR"] = str(tmp_path / "absent")
+    try:
+        assert "Try an example" not in app.test_client().get("/").get_data(as_text=True)
+    finally:
+        runtime(app).close()
+
+
+def test_example_without_script_fills_the_paste_box(local_app):
+    client = local_app.test_client()
+    page = client.get("/?example=xconfiguration-expc-preloaded-routes-off.txt").get_data(as_text=True)
+    assert "PreloadedSipRoutes Accept: &#34;Off&#34;" in page
+    assert '<option value="xconfiguration-expc-preloaded-routes-off.txt" selected>' in page
+    assert 'id="reply"' not in page   # filled, not yet sent
+    refused = client.get("/?example=../pyproject.toml").get_data(as_text=True)
+    assert "There is no example by that name." in refused and "[project]" not in refused
+
+
+def test_try_an_example_in_chromium(browser, served):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    browser.get(served + "/")
+    Select(browser.find_element(By.ID, "example")).select_by_value("tcpdump-syn-answered-by-rst.txt")
+    browser.find_element(By.ID, "try-example").click()
+    heading = wait_for(browser, By.CSS_SELECTOR, "#reply .message h3")
+    assert heading.text.startswith("Diagnosis: Expressway-E is not listening on TCP 5062")
+    box = browser.find_element(By.ID, "evidence").get_attribute("value")
+    assert box.replace("\r\n", "\n") == (SAMPLES / "tcpdump-syn-answered-by-rst.txt").read_text(encoding="utf-8")
+
+
+def test_pass_and_fail_are_words_on_the_page(local_app):
+    from tests.evidence_builders import factory_certificate
+
+    _, leaf = factory_certificate("expe01")
+    client = local_app.test_client()
+    page = client.post("/", data={"evidence": "", "file": (io.BytesIO(leaf.pem.encode()), "expe01.pem")},
+                       content_type="multipart/form-data").get_data(as_text=True)
+    assert "❌ fail · issuer: Expressway factory certificate" in page and "✅ pass · validity: " in page
+    calls = client.post("/", data={"evidence": SELF_SIGNED}).get_data(as_text=True)
+    assert '<li class="failed">❌ failed: ' in calls
+
+
+# ---------------------------------------------------------------- the reply in view, the quoted lines marked
+def test_quoted_lines_are_marked_in_the_paste_under_the_reply(local_app):
+    text = (SAMPLES / "inbound-tls-failure.txt").read_text(encoding="utf-8")
+    page = local_app.test_client().post("/", data={"evidence": text}).get_data(as_text=True)
+    assert 'action="/#reply"' in page
+    marked = re.findall(r'<mark class="line" id="line-(\d+)" data-n="\d+">', page)
+    assert marked == ["3", "6", "7"]
+    assert "the 3 lines quoted above are marked" in page
+    assert page.index('id="reply"') < page.index('id="paste"')
+    assert f">{escape(text.splitlines()[1])}</span>" in page   # unquoted lines are shown too, unmarked
+
+
+def test_no_paste_echo_without_quoted_lines(local_app):
+    client = local_app.test_client()
+    for text in ("help", "calls from the Webex app to our desk phones never ring, where should I start?"):
+        assert 'id="paste"' not in client.post("/", data={"evidence": text}).get_data(as_text=True)
+
+
+def test_reply_scrolls_into_view_and_quoted_lines_are_marked_in_chromium(browser, served):
+    from selenium.webdriver.common.by import By
+
+    text = (SAMPLES / "outbound-404-search-rule.txt").read_text(encoding="utf-8")
+    size = browser.get_window_size()
+    browser.set_window_size(390, 844)   # a phone: the reply starts below the first screen
+    try:
+        browser.get(served + "/")
+        browser.execute_script("document.getElementById('evidence').value = arguments[0]", text)
+        browser.find_element(By.ID, "diagnose").click()
+        wait_for(browser, By.CSS_SELECTOR, "#paste mark")
+        scrolled, top = browser.execute_script(
+            "return [window.scrollY, document.getElementById('reply').getBoundingClientRect().top]")
+        assert scrolled > 0 and abs(top) < 2
+        marks = browser.find_elements(By.CSS_SELECTOR, "#paste mark.line")
+        assert [m.get_attribute("data-n") for m in marks] == ["1", "10", "12"]
+        assert marks[1].text == text.splitlines()[9]
+        box = browser.find_element(By.ID, "evidence")
+        assert box.get_attribute("readonly") is None and box.get_attribute("value").replace("\r\n", "\n") == text
+    finally:
+        browser.set_window_size(size["width"], size["height"])

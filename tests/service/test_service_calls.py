@@ -41,7 +41,7 @@ def test_failing_call_is_posted_as_a_png_under_the_diagnosis_and_calls_lists_the
     assert listing["parentId"] == msg["id"]
     body = listing["markdown"]
     assert "2, 1 failing" in body and "sip:wuser501@fabrikam.calls.webex.com" in body
-    assert re.search(r"❌ `.*404 Not Found  \[[a-z0-9-]+\]`", body)
+    assert re.search(r"❌ failed `.*404 Not Found  \[[a-z0-9-]+\]`", body)
 
 
 def test_no_picture_without_a_failing_call_and_calls_before_any_evidence(bot, people, fake):

@@ -104,7 +104,7 @@ def test_factory_certificate_attached_as_pem(bot, people, fake):
     reply = attach(bot, people, fake, "", {"expe01.pem": leaf.pem.encode()})
     assert ids(reply)[0] == "tls-expe-default-selfsigned-cert"
     assert "**Certificate checks** (`expe01.pem`, 1 certificate(s))" in reply
-    assert "❌ issuer: Expressway factory certificate" in reply
+    assert "❌ fail · issuer: Expressway factory certificate" in reply
     assert reply.index("**Certificate checks**") < reply.index("### Diagnosis")
 
 

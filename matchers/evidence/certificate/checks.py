@@ -26,6 +26,7 @@ class Check:
     certificate: int = 0       # 1-based; 0 = the set as a whole (chain)
     values: dict[str, str] = field(default_factory=dict)
     leaf: int = 0              # chain checks: the index of the leaf the chain starts from
+    warning: bool = False      # passed, but needs action soon (a certificate close to expiry)
 
     def as_dict(self) -> dict[str, object]:
         return {"certificate": self.certificate, "name": self.name, "passed": self.passed,
@@ -44,7 +45,7 @@ def _validity(info: CertInfo, now: dt.datetime) -> Check:
     values["days_left"] = str(left)
     note = f" - renew soon, {left} days left" if left <= EXPIRY_WARNING_DAYS else ""
     return Check("validity", True, f"valid from {values['not_before']} to {values['not_after']}{note}",
-                 info.index, values)
+                 info.index, values, warning=bool(note))
 
 
 def _names(info: CertInfo) -> Check | None:

@@ -108,7 +108,7 @@ class Engine:
             if not diagnoses and not also_consistent and len(doc.lines) > QUESTION_WITH_LOG_LINES:
                 diagnoses = self._question_alone(ctx)
         _drop_similarity_between_lookalikes(diagnoses, ctx)
-        diagnoses.sort(key=lambda d: (-d.confidence, -d.entry.prior, d.entry.id))
+        diagnoses.sort(key=lambda d: (-round(d.confidence, 9), -d.entry.prior, d.entry.id))   # float noise ties
         diagnoses = diagnoses[:MAX_DIAGNOSES]
         _mark_ambiguity(diagnoses, also_consistent)
         kinds = set(ctx.facts.kinds)

@@ -77,7 +77,7 @@ class QuestionIndex:
 
     def prepare(self, tokens: set[str]) -> tuple[dict[str, float], float]:
         """The query's weights and norm, computed once per message."""
-        query = {t: self.idf[t] for t in tokens if t in self.idf}
+        query = {t: self.idf[t] for t in sorted(tokens) if t in self.idf}   # sorted: the same sums every run
         return query, math.sqrt(sum(w * w for w in query.values()))
 
     def score_entry(self, entry_id: str, prepared: tuple[dict[str, float], float]) -> tuple[float, str]:
@@ -96,7 +96,7 @@ class QuestionIndex:
 
     def best(self, tokens: set[str]) -> dict[str, tuple[float, str]]:
         """Entry id -> (best cosine, the stored text it came from), for entries sharing any word."""
-        query = {t: self.idf[t] for t in tokens if t in self.idf}
+        query = {t: self.idf[t] for t in sorted(tokens) if t in self.idf}   # sorted: the same sums every run
         if not query:
             return {}
         qnorm = math.sqrt(sum(w * w for w in query.values()))

@@ -5,6 +5,7 @@ import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from .ambiguity import drop_similarity_between_lookalikes, mark_ambiguity, name_lookalikes
 from .call_marks import call_marks, near, other_call
 from .context import Context
 from .document import Document
@@ -20,7 +21,14 @@ from .prefilter import Prefilter
 from .signals import evaluate, trigger_keys
 from .similarity import EXTRA_STOPWORDS, QuestionIndex, sentences
 from .statements import is_prose, stated_context
-from .triage import differential, direction_of, names_symptom_area, stages_named, undecided, why_nothing
+from .triage import (
+    differential,
+    direction_of,
+    names_symptom_area,
+    stages_named,
+    undecided,
+    why_nothing,
+)
 
 if TYPE_CHECKING:
     from .evidence.intake import EvidencePiece
@@ -34,7 +42,6 @@ SIMILAR_MAX_WEIGHT = 0.7
 PROSE_HEAD = 3000
 PROSE_HEAD_BIG_LOG = 500   # a log over 5 MB is a file; the message that came with it is at its head
 PROSE_TAIL = 300
-AMBIGUITY_MARGIN = 0.06
 EXCLUSION_REACH = 150   # lines: about one call's records and messages
 EXCLUSION_LINES = 200   # exclusion lines looked at for one near the evidence
 QUESTION_REACH = 30     # lines around the question that belong with it
@@ -107,13 +114,15 @@ class Engine:
             diagnoses, also_consistent = self._support_by_similarity(ctx, diagnoses + also_consistent)
             if not diagnoses and not also_consistent and len(doc.lines) > QUESTION_WITH_LOG_LINES:
                 diagnoses = self._question_alone(ctx)
-        _drop_similarity_between_lookalikes(diagnoses, ctx)
+        drop_similarity_between_lookalikes(diagnoses, ctx.without_similarity)
         diagnoses.sort(key=lambda d: (-round(d.confidence, 9), -d.entry.prior, d.entry.id))   # float noise ties
         diagnoses = diagnoses[:MAX_DIAGNOSES]
-        _mark_ambiguity(diagnoses, also_consistent)
+        mark_ambiguity(diagnoses, also_consistent)
         kinds = set(ctx.facts.kinds)
         if ctx.prose.lines:
             kinds.add("question" if ctx.prose.is_question else "prose")
+        if name_lookalikes(self.kb, diagnoses):   # evidence the guide says fits look-alikes too: say so, lower it
+            diagnoses.sort(key=lambda d: (-round(d.confidence, 9), -d.entry.prior, d.entry.id))
         if undecided(diagnoses):   # two weak answers that tie: say what would decide, do not guess
             ctx.tied = {d.entry.id: d.confidence for d in diagnoses}
             diagnoses = []
@@ -336,47 +345,6 @@ def _rank_similarity(ctx: Context, similar: dict[str, tuple[float, str]]) -> Non
     if ranked:
         ctx.similar_best = ranked[0][0]
         ctx.similar_margin = ranked[0][1][0] - (ranked[1][1][0] if len(ranked) > 1 else 0.0)
-
-
-def _drop_similarity_between_lookalikes(diagnoses: list[Diagnosis], ctx: Context) -> None:
-    """Look-alike entries are told apart by their own signals, never by question similarity."""
-    reported = {d.entry.id for d in diagnoses}
-    for d in diagnoses:
-        base = ctx.without_similarity.get(d.entry.id)
-        if base is not None and any(x.other_id in reported for x in d.entry.distinguish):
-            d.confidence = base
-            d.evidence = [e for e in d.evidence if e.signal != SIMILAR_SIGNAL]
-
-
-def _evidence_lines(d: Diagnosis) -> set[int]:
-    return {e.line for e in d.evidence if e.line is not None}
-
-
-def _mark_ambiguity(diagnoses: list[Diagnosis], unreported: list[Diagnosis]) -> None:
-    """Where look-alike entries fit the evidence alike, say so and say which evidence would decide.
-
-    Alike means scores within AMBIGUITY_MARGIN, or a look-alike below the bar that rests on every line
-    the reported diagnosis rests on (a bare shared error line fits all of them; extra evidence does not).
-    """
-    for d in diagnoses:
-        lines = _evidence_lines(d)
-        for other in unreported:
-            for x in d.entry.distinguish:
-                if x.other_id == other.entry.id and lines and lines <= _evidence_lines(other):
-                    d.ambiguous_with.append((other.entry.id, x.by))
-    for i, first in enumerate(diagnoses):
-        for second in diagnoses[i + 1:]:
-            if first.confidence - second.confidence > AMBIGUITY_MARGIN:
-                continue
-            for a, b in ((first, second), (second, first)):
-                for x in a.entry.distinguish:
-                    if x.other_id == b.entry.id:
-                        first.ambiguous_with.append((second.entry.id, x.by))
-                        second.ambiguous_with.append((first.entry.id, x.by))
-                        break
-                else:
-                    continue
-                break
 
 
 _DEFAULT: list[Engine] = []

@@ -299,6 +299,11 @@ def _cross_checks(root: Path, entries: dict[str, Entry], lines: dict[str, dict[K
     catalogue = catalogue_ids(root)
     for entry in entries.values():
         where = lines.get(entry.id, {})
+        for name, sig in entry.signals.items():
+            for other in sig.shared_with:
+                if other not in entries or other == entry.id:
+                    errors.append(KnowledgeBaseError(entry.path, where.get(("signals", name, "shared_with"), 1),
+                                                     f"signal '{name}': shared_with: unknown entry id '{other}'"))
         for i, d in enumerate(entry.distinguish):
             if d.other_id not in entries:
                 errors.append(KnowledgeBaseError(entry.path, where.get(("distinguish", i, "from")),

@@ -43,6 +43,7 @@ class Signal:
     sip_codes: tuple[int, ...] = ()
     record: tuple[tuple[str, str], ...] = ()  # (key skeleton, value skeleton)
     reason: str = ""                  # exclusions: why the look-alike evidence rules the entry out (shown)
+    shared_with: tuple[str, ...] = ()  # entries this evidence fits just as well (the guide cannot tell them apart)
 
 
 @dataclass(frozen=True)

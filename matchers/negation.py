@@ -24,9 +24,8 @@ STATE_REACH = 2   # the denied state follows the negating word closely: "not emp
 NEGATORS = frozenset({"not", "no", "never", "none", "nothing", "nobody", "nowhere", "without", "cannot", "neither",
                       "nor", "dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "werent", "cant", "wont", "havent",
                       "hasnt", "hadnt", "couldnt", "shouldnt", "wouldnt"})
-# "doesn't" is read as the words "doesn" and "t": the first is a negator when the second follows
-_APOSTROPHE_STEMS = frozenset({"don", "doesn", "didn", "isn", "aren", "wasn", "weren", "can", "won", "haven",
-                               "hasn", "hadn", "couldn", "shouldn", "wouldn", "ain"})
+_CONTRACTIONS = ((re.compile(r"\bcan['’]t\b"), "can not"), (re.compile(r"\bwon['’]t\b"), "will not"),
+                 (re.compile(r"n['’]t\b"), " not"))
 _HEDGES = frozenset({"sure", "certain", "idea", "clue", "clear", "only", "matter", "doubt", "problem", "issue",
                      "worries", "luck", "change", "difference"})
 # a denied state says "this part is fine" ("the list is not empty", "no errors on the E", "5062 is not blocked"):
@@ -48,20 +47,16 @@ def content_words(text: str, stopwords: frozenset[str]) -> tuple[list[str], set[
     >>> [w for i, w in enumerate(sequence) if i not in denied]
     ['expc', 'shows', '404']
     """
-    text = text.replace("->", "  ")   # as words() reads an arrow, keeping offsets
+    text = expand_contractions(text).replace("->", "  ")   # as words() reads an arrow, keeping offsets
     ends = [m.start() for m in _CLAUSE_END.finditer(text)]
     sequence: list[str] = []
     clause_of: list[int] = []
     scopes: list[int] = []   # where each denial's scope starts
-    pending_apostrophe = False
     clause = 0
     for m in WORD.finditer(text):
         while clause < len(ends) and ends[clause] < m.start():
             clause += 1
         word = m.group()
-        if word == "t" and pending_apostrophe:
-            scopes.append(len(sequence) + 1)   # the "t" of "don't" stays a word, as phrases hold it too
-        pending_apostrophe = word in _APOSTROPHE_STEMS and text[m.end():m.end() + 1] in {"'", "’"}
         if word in stopwords:
             continue
         if word in NEGATORS:
@@ -77,6 +72,17 @@ def content_words(text: str, stopwords: frozenset[str]) -> tuple[list[str], set[
         if any(sequence[k] in _STATES for k in scope):
             denied.update(k for k, c in enumerate(clause_of) if c == clause_no)
     return sequence, denied
+
+
+def expand_contractions(text: str) -> str:
+    """ "doesn't" as "does not", so a phrase written either way is said either way.
+
+    >>> expand_contractions("the E doesn't ack, we can't see it")
+    'the E does not ack, we can not see it'
+    """
+    for pattern, replacement in _CONTRACTIONS:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def is_negative(phrase: str) -> bool:

@@ -22,7 +22,7 @@ from operator import itemgetter
 
 from rapidfuzz.distance import Levenshtein
 
-from .negation import NEGATORS, content_words, is_negative
+from .negation import NEGATORS, content_words, expand_contractions, is_negative
 from .normalize import cjk_tokens, clean_line, clean_prose, ocr_fold, words
 
 ABBREVIATIONS: dict[str, tuple[str, ...]] = {
@@ -113,7 +113,7 @@ def token_forms(token: str) -> tuple[str, ...]:
 
 def phrase_words(phrase: str) -> tuple[str, ...]:
     out: list[str] = []
-    for w in words(clean_line(phrase)):
+    for w in words(expand_contractions(clean_line(phrase))):
         if w in STOPWORDS:
             continue
         out.extend(stem(x) for x in _expand(w))

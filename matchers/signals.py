@@ -329,7 +329,7 @@ def build_signal(name: str, spec: dict[str, Any], error: Report) -> Signal | Non
     if before[0] and kind is SignalKind.PATTERN and "pattern" not in fields:
         return None
     return Signal(name=name, kind=kind, weight=float(spec.get("weight", 1.0)), reason=_text(spec.get("reason", "")),
-                  **fields)
+                  shared_with=tuple(spec.get("shared_with") or ()), **fields)
 
 
 def evaluate(sig: Signal, ctx: Context, limit: int = MAX_EVIDENCE_LINES) -> list[Evidence]:

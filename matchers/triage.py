@@ -99,7 +99,7 @@ def differential(entries: Iterable[Entry], similar: dict[str, float], partial: d
     if len(kept) < MIN_CANDIDATES:
         return []
     chosen = [problems[i] for _, i in kept]
-    return [Candidate(e.id, e.title, _why(e), _check(e, chosen), round(s, 3)) for (s, _), e in zip(kept, chosen,
+    return [Candidate(e.id, e.title, _why(e), check_against(e, chosen), round(s, 3)) for (s, _), e in zip(kept, chosen,
                                                                                                      strict=True)]
 
 
@@ -165,7 +165,7 @@ _EVIDENCE_WORDS = re.compile(r"`|\b(log|capture|tcpdump|wireshark|page|test|xcon
                              r"certificate|dig|nslookup)\b", re.IGNORECASE)
 
 
-def _check(entry: Entry, others: list[Entry]) -> str:
+def check_against(entry: Entry, others: list[Entry]) -> str:
     """What separates `entry` from the first other candidate it is documented against, else the first symptom
     that names a log, page, test or capture to look at."""
     for other in others:

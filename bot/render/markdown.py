@@ -105,6 +105,8 @@ def diagnosis_markdown(d: Diagnosis, rank: int, total: int, full: bool = False) 
     e = d.entry
     heading = "How-to" if e.kind == "howto" else ("Diagnosis" if total == 1 else f"Diagnosis {rank} of {total}")
     out = [f"### {heading}: {e.title}", f"Confidence {confidence_words(d.confidence)} · `{e.id}`", "", e.summary]
+    for other, by in d.ambiguous_with:   # honest first: what else fits this evidence, and what tells them apart
+        out += ["", f"**This evidence fits `{other}` as well** (`explain {other}`). What tells them apart: {by}"]
     if e.cause and full:
         out += ["", f"**Cause:** {e.cause}"]
     if d.evidence and e.kind == "problem":
@@ -125,8 +127,6 @@ def diagnosis_markdown(d: Diagnosis, rank: int, total: int, full: bool = False) 
     out += ["", "**Resolution:**" if e.kind == "problem" else "**Steps:**", *steps]
     if e.verify and (full or len(e.steps) <= FIRST_STEPS):
         out += ["", "**Verify:**", *[f"- {v}" for v in e.verify]]
-    for other, by in d.ambiguous_with:
-        out += ["", f"**Cannot tell this apart from `{other}` with this evidence.** {by}"]
     refs = _references_markdown(e)
     if refs and (full or len(e.steps) <= FIRST_STEPS):
         out += ["", f"References: {refs}"]

@@ -26,6 +26,6 @@ def report_text(report: Report) -> str:
             flag = " [inferred]" if step.inferred else ""
             out.append(f"    {n}. {step.text.replace('**', '')}{flag}")
         for other, by in d.ambiguous_with:
-            out.append(f"    cannot tell apart from {other}: {by}")
+            out.append(f"    fits {other} as well; what tells them apart: {by}")
         out.append("")
     return "\n".join(out).rstrip()

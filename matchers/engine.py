@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+from bisect import bisect_left
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,7 @@ from .evidence.registry import TRIGGER_SKELETONS, extract_facts
 from .evidence.text.sip import codes_in_prose
 from .knowledge_base import KnowledgeBase, load_knowledge_base
 from .model import Candidate, Diagnosis, Entry, EntryKind, Evidence, Outcome, Report, SignalKind, Status
+from .paste_values import paste_values
 from .phrases import STOPWORDS, PhraseIndex, Prose
 from .prefilter import Prefilter
 from .signals import evaluate, trigger_keys
@@ -132,6 +134,7 @@ class Engine:
             diagnoses=diagnoses, line_count=len(doc.lines), evidence_kinds=tuple(sorted(kinds)),
             candidates=candidates, message="" if diagnoses or candidates else why_nothing(
                 self.kb, ctx.excluded, ctx.facts.named("non_webex_context")),
+            values=paste_values(doc.lines, _anchor_indexes(doc, diagnoses[:2], ctx)) if diagnoses else {},
         )
 
     def _triage(self, ctx: Context) -> list[Candidate]:
@@ -345,6 +348,15 @@ def _rank_similarity(ctx: Context, similar: dict[str, tuple[float, str]]) -> Non
     if ranked:
         ctx.similar_best = ranked[0][0]
         ctx.similar_margin = ranked[0][1][0] - (ranked[1][1][0] if len(ranked) > 1 else 0.0)
+
+
+def _anchor_indexes(doc: Document, diagnoses: list[Diagnosis], ctx: Context) -> list[int]:
+    """Document line indexes of the evidence the answers rest on, and of the chat lines."""
+    numbers = {e.line for d in diagnoses for e in d.evidence if e.line is not None}
+    indexes = [i for i, _ in ctx.prose.lines]
+    if doc.numbers is None:
+        return indexes + [n - 1 for n in sorted(numbers)]
+    return indexes + [bisect_left(doc.numbers, n) for n in sorted(numbers)]
 
 
 _DEFAULT: list[Engine] = []

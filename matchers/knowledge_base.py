@@ -176,8 +176,9 @@ def _text(value: Any) -> str:
 
 
 def _steps(data: list[Any]) -> tuple[Step, ...]:
-    return tuple(Step(_text(i)) if isinstance(i, str) else Step(_text(i["step"]), bool(i.get("inferred", False)))
-                 for i in data)
+    return tuple(Step(_text(i)) if isinstance(i, str) else Step(
+        _text(i["step"]), bool(i.get("inferred", False)), _text(i.get("option", "")), tuple(i.get("done_when") or ()))
+        for i in data)
 
 
 def _references(data: Any) -> tuple[Reference, ...]:
@@ -299,6 +300,12 @@ def _cross_checks(root: Path, entries: dict[str, Entry], lines: dict[str, dict[K
     catalogue = catalogue_ids(root)
     for entry in entries.values():
         where = lines.get(entry.id, {})
+        for n, step in enumerate(entry.steps):
+            for name in step.done_when:
+                if name not in entry.signals:
+                    errors.append(KnowledgeBaseError(entry.path, where.get(("resolution", n, "done_when"), 1),
+                                                     f"step {n + 1}: done_when names '{name}', which is not a "
+                                                     "signal of this entry"))
         for name, sig in entry.signals.items():
             for other in sig.shared_with:
                 if other not in entries or other == entry.id:

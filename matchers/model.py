@@ -48,8 +48,10 @@ class Signal:
 
 @dataclass(frozen=True)
 class Step:
-    text: str
+    text: str                        # may name paste values: {{subdomain|your Webex subdomain}} (paste_values.py)
     inferred: bool = False
+    option: str = ""                 # alternatives: steps of one option share its label ("A - public CA")
+    done_when: tuple[str, ...] = ()  # signals of the entry whose evidence shows this step's result already
 
 
 @dataclass(frozen=True)
@@ -194,6 +196,7 @@ class Report:
     line_count: int = 0
     evidence_kinds: tuple[str, ...] = ()   # what the parsers recognised in the input
     candidates: list[Candidate] = field(default_factory=list)   # TRIAGE: best first
+    values: dict[str, str] = field(default_factory=dict)   # the customer's values the paste shows (paste_values.py)
 
     def as_dict(self) -> dict[str, Any]:
         out = {

@@ -1,7 +1,11 @@
 """Engine reports and knowledge-base entries as Webex markdown, split into messages Webex accepts."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from matchers import Diagnosis, Entry, Evidence, KnowledgeBase, Outcome, Report
+
+from . import steps
 
 WEBEX_MESSAGE_LIMIT = 7439  # bytes of markdown Webex accepts in one message
 
@@ -26,14 +30,6 @@ def confidence_words(confidence: float) -> str:
     """The confidence in words, backed by the number: "likely (78%)"."""
     word = "certain" if confidence >= CERTAIN else "likely" if confidence >= LIKELY else "possible"
     return f"{word} ({_pct(confidence)})"
-
-
-def _steps_markdown(entry: Entry) -> list[str]:
-    lines = []
-    for n, step in enumerate(entry.steps, 1):
-        suffix = " _(inferred: not stated in the source guide)_" if step.inferred else ""
-        lines.append(f"{n}. {step.text}{suffix}")
-    return lines
 
 
 def _references_markdown(entry: Entry) -> str:
@@ -101,7 +97,24 @@ def quoted_evidence(d: Diagnosis, full: bool = False) -> list[Evidence]:
     return [ev for ev in distinct_evidence(d) if ev.kind != "similarity"][:FULL_QUOTES if full else FIRST_QUOTES]
 
 
-def diagnosis_markdown(d: Diagnosis, rank: int, total: int, full: bool = False) -> str:
+def _first_steps(lines: list[str]) -> tuple[list[str], int]:
+    """The steps of the first reply: those the paste already answers, then up to FIRST_STEPS to do; and how many
+    steps are left for `explain`."""
+    shown: list[str] = []
+    todo = left = 0
+    for item in steps.items(lines):
+        if item[0].split(". ", 1)[-1].startswith(steps.DONE):
+            shown += item
+        elif todo < FIRST_STEPS:
+            shown += item
+            todo += 1
+        else:
+            left += 1
+    return shown, left
+
+
+def diagnosis_markdown(d: Diagnosis, rank: int, total: int, full: bool = False,
+                       values: Mapping[str, str] | None = None) -> str:
     e = d.entry
     heading = "How-to" if e.kind == "howto" else ("Diagnosis" if total == 1 else f"Diagnosis {rank} of {total}")
     out = [f"### {heading}: {e.title}", f"Confidence {confidence_words(d.confidence)} · `{e.id}`", "", e.summary]
@@ -120,15 +133,18 @@ def diagnosis_markdown(d: Diagnosis, rank: int, total: int, full: bool = False) 
             if "expected" in ev.values:
                 extra = f" (found `{ev.values.get('value', '')}`, expected `{ev.values['expected']}`)"
             out.append(f"- {where}{_inline_code(ev.quote if full else quote_window(ev.quote))}{extra}")
-    steps = _steps_markdown(e)
-    if not full and len(steps) > FIRST_STEPS:   # chat first: the rest is one command away
-        steps = [*steps[:FIRST_STEPS], "", f"*{len(steps) - FIRST_STEPS} more steps, the cause, the verification and "
-                 f"the references:* `explain {e.id}`"]
-    out += ["", "**Resolution:**" if e.kind == "problem" else "**Steps:**", *steps]
-    if e.verify and (full or len(e.steps) <= FIRST_STEPS):
+    step_lines = steps.steps_markdown(e.steps, values, {ev.signal for ev in d.evidence})
+    left = 0
+    if not full:   # chat first: the rest is one command away
+        step_lines, left = _first_steps(step_lines)
+        if left:
+            step_lines += ["", f"*{left} more steps, the cause, the verification and the references:* "
+                           f"`explain {e.id}`"]
+    out += ["", "**Resolution:**" if e.kind == "problem" else "**Steps:**", *step_lines]
+    if e.verify and (full or not left):
         out += ["", "**Verify:**", *[f"- {v}" for v in e.verify]]
     refs = _references_markdown(e)
-    if refs and (full or len(e.steps) <= FIRST_STEPS):
+    if refs and (full or not left):
         out += ["", f"References: {refs}"]
     return "\n".join(out)
 
@@ -157,7 +173,8 @@ def report_markdown(report: Report) -> str:
         why = f" {report.message}" if report.message else ""
         return f"No documented Hybrid Call Service Connect problem matches this.{why}\n\n" + NO_MATCH_HELP
     total = len(report.diagnoses)
-    return "\n\n---\n\n".join(diagnosis_markdown(d, i, total) for i, d in enumerate(report.diagnoses, 1))
+    return "\n\n---\n\n".join(diagnosis_markdown(d, i, total, values=report.values)
+                                for i, d in enumerate(report.diagnoses, 1))
 
 
 def split_message(markdown: str, limit: int = WEBEX_MESSAGE_LIMIT) -> list[str]:
@@ -209,7 +226,7 @@ def entry_markdown(entry: Entry) -> str:
         out += ["", f"**Cause:** {entry.cause}"]
     if entry.symptoms:
         out += ["", "**Symptoms:**", *[f"- {s}" for s in entry.symptoms]]
-    out += ["", "**Resolution:**" if entry.kind == "problem" else "**Steps:**", *_steps_markdown(entry)]
+    out += ["", "**Resolution:**" if entry.kind == "problem" else "**Steps:**", *steps.steps_markdown(entry.steps)]
     if entry.verify:
         out += ["", "**Verify:**", *[f"- {v}" for v in entry.verify]]
     refs = _references_markdown(entry)

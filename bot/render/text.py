@@ -4,6 +4,7 @@ from __future__ import annotations
 from matchers import Outcome, Report
 
 from .markdown import NO_MATCH_HELP, confidence_words, distinct_evidence, triage_markdown
+from .steps import DONE, INFERRED, steps_markdown
 
 
 def report_text(report: Report) -> str:
@@ -22,9 +23,9 @@ def report_text(report: Report) -> str:
         for ev in [ev for ev in distinct_evidence(d) if ev.kind != "similarity"][:6]:   # KB wording is not evidence
             where = f"line {ev.line}" if ev.line else "message"
             out.append(f"    evidence ({ev.signal}, {where}): {ev.quote}")
-        for n, step in enumerate(e.steps, 1):
-            flag = " [inferred]" if step.inferred else ""
-            out.append(f"    {n}. {step.text.replace('**', '')}{flag}")
+        fired = {ev.signal for ev in d.evidence}
+        for line in steps_markdown(e.steps, report.values, fired):
+            out.append("    " + line.replace("**", "").replace(INFERRED, " [inferred]").replace(DONE, "[done] "))
         for other, by in d.ambiguous_with:
             out.append(f"    fits {other} as well; what tells them apart: {by}")
         out.append("")

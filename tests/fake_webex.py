@@ -471,6 +471,44 @@ def _route_name(sub: str) -> str:
     return parts[0] + ("/{id}" if len(parts) > 1 and parts[1] != "me" else ("/me" if len(parts) > 1 else ""))
 
 
+CARD_ACTIONS = {"Action.Submit", "Action.OpenUrl", "Action.ShowCard", "Action.ToggleVisibility"}
+CARD_ELEMENTS = {"TextBlock", "FactSet", "Container", "ColumnSet", "Column", "Image", "ImageSet", "ActionSet",
+                 "Input.Text", "Input.ChoiceSet", "Input.Number", "Input.Date", "Input.Time", "Input.Toggle"}
+MAX_CARD_ACTIONS = 5            # Webex: a card may include up to five buttons
+MAX_CARD_BYTES = 28 * 1024      # the ceiling the bot designs against; Webex refuses cards well past it
+
+
+def _card_elements(items: Any) -> list[dict[str, Any]]:
+    out = []
+    for item in items or []:
+        if isinstance(item, dict):
+            out.append(item)
+            out += _card_elements(item.get("items")) + _card_elements(item.get("columns"))
+    return out
+
+
+def _check_card(card: dict[str, Any]) -> str:
+    if len(json.dumps(card, ensure_ascii=False, separators=(",", ":")).encode()) > MAX_CARD_BYTES:
+        return "attachment content is too large"
+    elements = _card_elements(card.get("body"))
+    ids = [e["id"] for e in elements if "id" in e]
+    if len(ids) != len(set(ids)):
+        return "card element ids must be unique"
+    actions = [*card.get("actions", []), *[a for e in elements if e.get("type") == "ActionSet" for a in e["actions"]]]
+    if len(actions) > MAX_CARD_ACTIONS:
+        return f"a card may have at most {MAX_CARD_ACTIONS} actions"
+    for element in elements:
+        if element.get("type") not in CARD_ELEMENTS:
+            return f"unsupported card element {element.get('type')}"
+    for action in actions:
+        if action.get("type") not in CARD_ACTIONS:
+            return f"unsupported card action {action.get('type')}"
+        targets = action.get("targetElements", [])
+        if any((t if isinstance(t, str) else t.get("elementId")) not in ids for t in targets):
+            return "Action.ToggleVisibility targets an element the card does not have"
+    return ""
+
+
 def _check_attachments(attachments: Any) -> str:
     if not isinstance(attachments, list) or len(attachments) != 1:
         return "exactly one attachment is supported"
@@ -482,10 +520,7 @@ def _check_attachments(attachments: Any) -> str:
         return "attachment content must be an AdaptiveCard"
     if card.get("version") not in {"1.0", "1.1", "1.2", "1.3"}:
         return "Adaptive Card version not supported (1.3 at most)"
-    for action in card.get("actions", []):
-        if action.get("type") not in {"Action.Submit", "Action.OpenUrl", "Action.ShowCard", "Action.ToggleVisibility"}:
-            return f"unsupported card action {action.get('type')}"
-    return ""
+    return _check_card(card)
 
 
 def _escape(text: str) -> str:

@@ -1,8 +1,9 @@
 """What the bot answers, independent of how the message arrived (Webex webhook or the local page).
 
 `Responder.respond(incoming)` turns one message (text with the mention stripped, downloaded files) into the
-reply: markdown parts no bigger than a Webex message, and the feedback card for the top diagnosis. It records
-the diagnosis (against the TAC cases the message or its thread mention) and answers the commands.
+reply: a diagnosis or a triage is one Adaptive Card holding the answer, posted with a short markdown fallback;
+anything else is markdown parts no bigger than a Webex message. It records the diagnosis (against the TAC cases
+the message or its thread mention), answers the commands and the cards' buttons (`card_action`).
 """
 from __future__ import annotations
 
@@ -19,7 +20,9 @@ from ..ocr import image_to_text
 from ..render import markdown as render
 from ..render.calls import CallView, call_line, call_views, drawn, ladder_png, picture_name
 from ..render.evidence import evidence_markdown
-from . import cards
+from ..render.fallback import diagnosis_fallback, triage_fallback
+from .card_actions import ActionReply, CardActions
+from .cards import Extras, answer_card
 from .cases import Linker, find_bugs, find_cases
 from .commands import Command, help_text, parse
 from .config import Config
@@ -83,8 +86,7 @@ class Incoming:
 @dataclass
 class Outgoing:
     parts: list[str]
-    card: dict[str, Any] | None = None
-    card_fallback: str = ""
+    card: dict[str, Any] | None = None     # posted with parts[0], which is then its fallback text
     diagnosis_id: str | None = None
     report: Report | None = None
     pictures: list[tuple[str, bytes]] = field(default_factory=list)   # (file name, PNG): the failing calls
@@ -114,6 +116,7 @@ class Responder:
         self.linker = Linker(config.case_url_template, config.bug_url_template)
         self.limits = Limits(max_file_bytes=config.max_file_bytes, max_unpacked_bytes=config.max_unpacked_bytes)
         self.room_title = room_title or (lambda room_id: None)
+        self.actions = CardActions(storage, lambda entry_id: render.split_message(self.explain(entry_id)))
 
     # ------------------------------------------------------------ entry point
     def respond(self, incoming: Incoming, existing_diagnosis_id: str | None = None) -> Outgoing:
@@ -201,17 +204,17 @@ class Responder:
         if cases:
             self.storage.add_thread_cases(incoming.room_id, incoming.thread_id, cases)
 
-        blocks = [" ".join(notes)] if notes else []
-        blocks += [md for md in map(evidence_markdown, pieces) if md]   # certificate checks, capture, OCR text
-        body = "\n\n".join([*blocks, render.report_markdown(report)])
+        read = [md for md in map(evidence_markdown, pieces) if md]   # certificate checks, capture, OCR text
         links = self.linker.mentions_markdown(all_cases, bugs, recorded=diagnosis_id is not None)
-        if links:
-            body += "\n\n" + links
-        out = Outgoing(parts=render.split_message(body), diagnosis_id=diagnosis_id, report=report)
+        out = Outgoing(parts=[], diagnosis_id=diagnosis_id, report=report)
+        out.card = answer_card(report, diagnosis_id, Extras(notes, read, links)) if diagnosis_id else None
+        if out.card is not None:
+            fallback = diagnosis_fallback if report.diagnoses else triage_fallback
+            out.parts = [fallback(report, notes, links)]
+        else:
+            body = "\n\n".join([*([" ".join(notes)] if notes else []), *read, render.report_markdown(report)])
+            out.parts = render.split_message(body + ("\n\n" + links if links else ""))
         out.calls, out.pictures = self._calls(incoming, pieces, report)
-        if report.diagnoses and diagnosis_id:
-            out.card = cards.feedback_card(report.diagnoses[0], diagnosis_id)
-            out.card_fallback = cards.card_fallback(report.diagnoses[0])
         return out
 
     def _calls(self, incoming: Incoming, pieces: Sequence[Any],
@@ -245,22 +248,11 @@ class Responder:
         return self.storage.record_diagnosis(NewDiagnosis(
             message_id=incoming.message_id, room_id=incoming.room_id, room_type=incoming.room_type,
             thread_id=incoming.thread_id, person_id=incoming.person_id, source=source,
-            outcome=str(report.outcome), results=results, evidence=evidence, cases=cases))
+            outcome=str(report.outcome), results=results, evidence=evidence, cases=cases,
+            candidates=[{"id": c.id, "title": c.title} for c in report.candidates]))
 
-    # ------------------------------------------------------------ feedback
-    def feedback(self, inputs: Any, person_id: str, room_id: str, action_id: str) -> tuple[str, str] | None:
-        """Store a card vote. Returns (thread id, thank-you markdown), or None when the submission is not a
-        vote on a diagnosis made in that space."""
-        parsed = cards.parse_feedback(inputs)
-        if parsed is None:
-            return None
-        diagnosis_id, entry_id, vote = parsed
-        record = self.storage.get_diagnosis(diagnosis_id)
-        if record is None or record.room_id != room_id or entry_id not in {r["id"] for r in record.results}:
-            log.info("feedback %s does not match a diagnosis in its space; ignored", action_id)
-            return None
-        self.storage.record_feedback(diagnosis_id, person_id, entry_id, vote, action_id)
-        thanks = ("Thanks, noted that this diagnosis helped." if vote == "up" else
-                  "Thanks, noted that this diagnosis did not help. If you can, paste more evidence (see `help`) "
-                  "and I will look again.")
-        return record.thread_id, thanks
+    # ------------------------------------------------------------ card buttons
+    def card_action(self, inputs: Any, person_id: str, room_id: str, action_id: str) -> ActionReply | None:
+        """What a pressed button asks for (a vote, a problem in full), checked against the diagnosis it names
+        and the room it was pressed in; None when it is not one of ours."""
+        return self.actions.handle(inputs, person_id, room_id, action_id)

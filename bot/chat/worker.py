@@ -228,10 +228,12 @@ class Worker:
         return incoming
 
     def _post(self, job: Job, room_id: str, thread_id: str, out: Outgoing) -> None:
-        """Post the parts not posted yet (a retried job resumes where it stopped), then the card."""
+        """Post the parts not posted yet (a retried job resumes where it stopped), the card with the first part
+        (its fallback text), then the failing calls' ladders."""
         posted = int(job.progress.get("posted", 0))
-        for part in out.parts[posted:]:
-            self.webex.post_message(room_id, part, parent_id=thread_id)
+        for n, part in enumerate(out.parts[posted:], posted):
+            card = [attachment(out.card)] if out.card is not None and n == 0 else None
+            self.webex.post_message(room_id, part, parent_id=thread_id, attachments=card)
             posted += 1
             job.progress["posted"] = posted
             self.storage.save_progress(job, self.config.job_lease)
@@ -243,11 +245,6 @@ class Worker:
                 log.warning("could not post the picture %s: %s", name, exc)
             drawn += 1
             job.progress["pictures"] = drawn
-            self.storage.save_progress(job, self.config.job_lease)
-        if out.card is not None and not job.progress.get("card"):
-            self.webex.post_message(room_id, out.card_fallback, parent_id=thread_id,
-                                    attachments=[attachment(out.card)])
-            job.progress["card"] = True
             self.storage.save_progress(job, self.config.job_lease)
 
     def _post_refusal(self, room_id: str, parent_id: str) -> None:
@@ -274,13 +271,10 @@ class Worker:
         if not self.access.allows(person_id, email, room_id):
             self.storage.finish(job, "ignored", "not allowed")
             return
-        result = self.responder.feedback(action.get("inputs"), person_id, room_id, job.payload["id"])
-        if result is None:
-            self.storage.finish(job, "ignored", "not a vote on a diagnosis in this space")
+        reply = self.responder.card_action(action.get("inputs"), person_id, room_id, job.payload["id"])
+        if reply is None:
+            self.storage.finish(job, "ignored", "not an action on a diagnosis in this space")
             return
-        thread_id, thanks = result
-        if not job.progress.get("posted"):
-            self.webex.post_message(room_id, thanks, parent_id=thread_id)
-            job.progress["posted"] = 1
+        self._post(job, room_id, reply.thread_id, Outgoing(parts=reply.parts, card=reply.card))
         self.storage.finish(job, "done")
 

@@ -1,6 +1,8 @@
 """Engine reports and knowledge-base entries as Webex markdown, split into messages Webex accepts."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from matchers import Diagnosis, Entry, Evidence, KnowledgeBase, Outcome, Report
 
 WEBEX_MESSAGE_LIMIT = 7439  # bytes of markdown Webex accepts in one message
@@ -28,7 +30,8 @@ def confidence_words(confidence: float) -> str:
     return f"{word} ({_pct(confidence)})"
 
 
-def _steps_markdown(entry: Entry) -> list[str]:
+def step_lines(entry: Entry) -> list[str]:
+    """The numbered steps, inferred ones marked."""
     lines = []
     for n, step in enumerate(entry.steps, 1):
         suffix = " _(inferred: not stated in the source guide)_" if step.inferred else ""
@@ -36,7 +39,7 @@ def _steps_markdown(entry: Entry) -> list[str]:
     return lines
 
 
-def _references_markdown(entry: Entry) -> str:
+def references_markdown(entry: Entry) -> str:
     parts = []
     for ref in entry.references:
         if ref.url:
@@ -90,28 +93,54 @@ def distinct_evidence(d: Diagnosis) -> list[Evidence]:
 
 FIRST_STEPS = 3   # steps in the first reply; `explain <id>` gives them all
 FIRST_QUOTES = 3  # evidence lines quoted in the first reply
+FULL_QUOTES = 6
+
+
+@dataclass(frozen=True)
+class ShownEvidence:
+    """One evidence line as the user sees it, in the markdown reply and in the card."""
+
+    where: str            # "line 5", or "" when the evidence has no line
+    quote: str
+    wrote: bool = False   # the user's own words (a question, a description), not a log line
+    found: str = ""
+    expected: str | None = None   # a configuration check: what the value should have been
+
+
+def shown_evidence(d: Diagnosis, full: bool = False) -> list[ShownEvidence]:
+    """The evidence worth quoting, best first: the knowledge base's own wording is never shown as evidence."""
+    out = []
+    for ev in [ev for ev in distinct_evidence(d) if ev.kind != "similarity"][:FULL_QUOTES if full else FIRST_QUOTES]:
+        where = f"line {ev.line}" if ev.line else ""
+        if ev.kind == "phrase":
+            out.append(ShownEvidence(where, ev.quote, wrote=True))
+            continue
+        quote = ev.quote if full else quote_window(ev.quote)
+        out.append(ShownEvidence(where, quote, found=ev.values.get("value", ""), expected=ev.values.get("expected")))
+    return out
+
+
+def _evidence_line(ev: ShownEvidence) -> str:
+    if ev.wrote:
+        return f"- you wrote ({ev.where}): “{ev.quote}”" if ev.where else f"- you wrote “{ev.quote}”"
+    extra = f" (found `{ev.found}`, expected `{ev.expected}`)" if ev.expected is not None else ""
+    return f"- {ev.where + ': ' if ev.where else ''}{_inline_code(ev.quote)}{extra}"
+
+
+def heading_label(entry: Entry, rank: int, total: int) -> str:
+    """"Diagnosis", "Diagnosis 2 of 3" or "How-to"."""
+    return "How-to" if entry.kind == "howto" else ("Diagnosis" if total == 1 else f"Diagnosis {rank} of {total}")
 
 
 def diagnosis_markdown(d: Diagnosis, rank: int, total: int, full: bool = False) -> str:
     e = d.entry
-    heading = "How-to" if e.kind == "howto" else ("Diagnosis" if total == 1 else f"Diagnosis {rank} of {total}")
+    heading = heading_label(e, rank, total)
     out = [f"### {heading}: {e.title}", f"Confidence {confidence_words(d.confidence)} · `{e.id}`", "", e.summary]
     if e.cause and full:
         out += ["", f"**Cause:** {e.cause}"]
     if d.evidence and e.kind == "problem":
-        out += ["", "**Evidence matched:**"]
-        for ev in [ev for ev in distinct_evidence(d) if ev.kind != "similarity"][:6 if full else FIRST_QUOTES]:
-            if ev.kind == "similarity":
-                continue   # its quote is the knowledge base's wording, not the user's
-            if ev.kind == "phrase":   # the user's own words: a question or a description, not a log line
-                out.append(f"- you wrote (line {ev.line}): “{ev.quote}”" if ev.line else f"- you wrote “{ev.quote}”")
-                continue
-            where = f"line {ev.line}: " if ev.line else ""
-            extra = ""
-            if "expected" in ev.values:
-                extra = f" (found `{ev.values.get('value', '')}`, expected `{ev.values['expected']}`)"
-            out.append(f"- {where}{_inline_code(ev.quote if full else quote_window(ev.quote))}{extra}")
-    steps = _steps_markdown(e)
+        out += ["", "**Evidence matched:**", *map(_evidence_line, shown_evidence(d, full))]
+    steps = step_lines(e)
     if not full and len(steps) > FIRST_STEPS:   # chat first: the rest is one command away
         steps = [*steps[:FIRST_STEPS], "", f"*{len(steps) - FIRST_STEPS} more steps, the cause, the verification and "
                  f"the references:* `explain {e.id}`"]
@@ -120,7 +149,7 @@ def diagnosis_markdown(d: Diagnosis, rank: int, total: int, full: bool = False) 
         out += ["", "**Verify:**", *[f"- {v}" for v in e.verify]]
     for other, by in d.ambiguous_with:
         out += ["", f"**Cannot tell this apart from `{other}` with this evidence.** {by}"]
-    refs = _references_markdown(e)
+    refs = references_markdown(e)
     if refs and (full or len(e.steps) <= FIRST_STEPS):
         out += ["", f"References: {refs}"]
     return "\n".join(out)
@@ -202,10 +231,10 @@ def entry_markdown(entry: Entry) -> str:
         out += ["", f"**Cause:** {entry.cause}"]
     if entry.symptoms:
         out += ["", "**Symptoms:**", *[f"- {s}" for s in entry.symptoms]]
-    out += ["", "**Resolution:**" if entry.kind == "problem" else "**Steps:**", *_steps_markdown(entry)]
+    out += ["", "**Resolution:**" if entry.kind == "problem" else "**Steps:**", *step_lines(entry)]
     if entry.verify:
         out += ["", "**Verify:**", *[f"- {v}" for v in entry.verify]]
-    refs = _references_markdown(entry)
+    refs = references_markdown(entry)
     if refs:
         out += ["", f"References: {refs}"]
     return "\n".join(out)

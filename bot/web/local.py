@@ -1,5 +1,5 @@
 """Local mode (no WEBEX_ACCESS_TOKEN): a page to paste evidence or upload a file and see exactly the reply the
-bot would post in Webex, rendered, with the feedback card."""
+bot would post in Webex, rendered: the answer card (its buttons work here too) and the markdown as posted."""
 from __future__ import annotations
 
 import base64
@@ -17,6 +17,7 @@ from ..chat.responder import Attachment, Incoming, Outgoing
 from ..render.calls import call_line
 from ..render.html import to_html
 from ..render.ladder import WIDTH_PX
+from .card_view import card_html, submitted
 from .runtime import Runtime, runtime
 
 blueprint = Blueprint("local", __name__, template_folder="templates")
@@ -46,14 +47,6 @@ def _calls_view(out: Outgoing) -> tuple[list[dict[str, Any]], list[dict[str, Any
     return calls, pictures
 
 
-def _card_view(card: dict[str, Any] | None) -> dict[str, Any] | None:
-    if card is None:
-        return None
-    texts = [b["text"] for b in card["body"] if b["type"] == "TextBlock"]
-    facts: list[Any] = next((b["facts"] for b in card["body"] if b["type"] == "FactSet"), [])
-    return {"texts": texts, "facts": facts, "actions": card["actions"], "version": card["version"]}
-
-
 @blueprint.app_context_processor
 def _accept() -> dict[str, str]:
     return {"accept": ACCEPT}
@@ -81,7 +74,7 @@ def diagnose() -> str:
                         person_id=LOCAL_PERSON, text=evidence, attachments=attachments)
     out = rt.responder.respond(incoming)
     calls, pictures = _calls_view(out)
-    return render_template("local.html", evidence=evidence, parts=_shown(out), card=_card_view(out.card), notice="",
+    return render_template("local.html", evidence=evidence, parts=_shown(out), card=card_html(out.card), notice="",
                            calls=calls, pictures=pictures)
 
 
@@ -94,8 +87,15 @@ def too_large(_error: Exception) -> tuple[str, int]:
 
 @blueprint.post("/feedback")
 def feedback() -> str:
+    """A card button pressed on this page: an acknowledgement shows as a notice, anything else as the reply."""
     rt = _runtime()
-    inputs = {k: request.form.get(k, "") for k in ("kind", "vote", "diagnosis", "entry")}
-    result = rt.responder.feedback(inputs, LOCAL_PERSON, LOCAL_ROOM, f"local-{uuid.uuid4().hex}")
-    notice = result[1] if result else "That vote does not match a diagnosis made here."
-    return render_template("local.html", evidence="", parts=None, card=None, notice=notice)
+    inputs = submitted({k: request.form.get(k, "") for k in request.form})
+    reply = rt.responder.card_action(inputs, LOCAL_PERSON, LOCAL_ROOM, f"local-{uuid.uuid4().hex}")
+    if reply is None:
+        return render_template("local.html", evidence="", parts=None, card=None,
+                               notice="That button does not match a diagnosis made here.")
+    if reply.ack and reply.card is None:
+        notice = Markup(to_html(" ".join(reply.parts)))   # the markdown as Webex would show it
+        return render_template("local.html", evidence="", parts=None, card=None, notice=notice)
+    out = Outgoing(parts=reply.parts, card=reply.card)
+    return render_template("local.html", evidence="", parts=_shown(out), card=card_html(out.card), notice="")

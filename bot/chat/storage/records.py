@@ -26,6 +26,7 @@ class NewDiagnosis:
     results: list[dict[str, Any]]          # [{"id", "title", "confidence"}], best first
     evidence: str | None = None            # kept (encrypted) only when the diagnosis is linked to a case
     cases: Sequence[str] = ()
+    candidates: list[dict[str, str]] = field(default_factory=list)   # a triage's problems: [{"id", "title"}]
 
 
 @dataclass(kw_only=True)
@@ -48,9 +49,11 @@ class Records(Database):
         with self._tx():
             self._execute(
                 "INSERT INTO diagnoses (id, created, message_id, room_id, room_type, thread_id, person_id, source, "
-                "outcome, top_entry, top_confidence, results, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "outcome, top_entry, top_confidence, results, evidence, candidates) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (diagnosis_id, now, new.message_id, new.room_id, new.room_type, new.thread_id, new.person_id,
-                 new.source, new.outcome, top["id"], float(str(top["confidence"])), json.dumps(new.results), evidence))
+                 new.source, new.outcome, top["id"], float(str(top["confidence"])), json.dumps(new.results), evidence,
+                 json.dumps(new.candidates)))
             for case in dict.fromkeys(new.cases):
                 self._execute("INSERT INTO case_links (case_number, diagnosis_id, created) VALUES (?, ?, ?) "
                               "ON CONFLICT (case_number, diagnosis_id) DO NOTHING", (case, diagnosis_id, now))
@@ -96,7 +99,7 @@ class Records(Database):
     def _diagnoses(self, where: str, params: Sequence[Any]) -> list[DiagnosisRecord]:
         rows = self._execute(
             "SELECT d.id, d.created, d.message_id, d.room_id, d.room_type, d.thread_id, d.person_id, d.source, "
-            f"d.outcome, d.results, d.evidence FROM diagnoses d {where}", params).fetchall()
+            f"d.outcome, d.results, d.evidence, d.candidates FROM diagnoses d {where}", params).fetchall()
         records = []
         for r in rows:
             evidence = None
@@ -107,7 +110,8 @@ class Records(Database):
                     log.warning("evidence of diagnosis %s cannot be decrypted with the configured keys", r[0])
             records.append(DiagnosisRecord(
                 id=r[0], created=r[1], message_id=r[2], room_id=r[3], room_type=r[4], thread_id=r[5],
-                person_id=r[6], source=r[7], outcome=r[8], results=json.loads(r[9]), evidence=evidence))
+                person_id=r[6], source=r[7], outcome=r[8], results=json.loads(r[9]), evidence=evidence,
+                candidates=json.loads(r[11] or "[]")))
         if records:
             counts = self.feedback_counts([r.id for r in records])
             for rec in records:

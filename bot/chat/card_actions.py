@@ -1,4 +1,5 @@
-"""What the bot does when a card button is pressed: store a vote, or post one of the report's problems in full.
+"""What the bot does when a card button is pressed: store a vote (a 👎 asks which problem was right), store the
+answer to that question, or post one of the report's problems in full.
 
 Every submission is checked against the diagnosis it names: it must exist, have been made in the room the
 button was pressed in, and the entry must be one of that report's diagnoses or candidates. Anything else is
@@ -11,7 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .cards import Explain, Vote, parse_action
+from .cards import Correction, Explain, Vote, parse_action
+from .cards.actions import NONE_RIGHT
+from .cards.correction import CORRECTION_FALLBACK, correction_card
 from .storage import DiagnosisRecord, Storage
 
 log = logging.getLogger(__name__)
@@ -45,6 +48,8 @@ class CardActions:
             return None
         if isinstance(action, Explain):
             return self._explain(action, record)
+        if isinstance(action, Correction):
+            return self._correction(action, record, person_id, action_id)
         return self._vote(action, record, person_id, action_id)
 
     def _explain(self, action: Explain, record: DiagnosisRecord) -> ActionReply | None:
@@ -61,5 +66,30 @@ class CardActions:
         self.storage.record_feedback(record.id, person_id, action.entry, action.vote, action_id)
         if action.vote == "up":
             return ActionReply(record.thread_id, ["Thanks, noted that this diagnosis helped."])
-        return ActionReply(record.thread_id, ["Thanks, noted that this diagnosis did not help. If you can, paste "
-                                              "more evidence (see `help`) and I will look again."])
+        return ActionReply(record.thread_id, [CORRECTION_FALLBACK], card=correction_card(record.id, _others(record)),
+                           ack=False)
+
+    def _correction(self, action: Correction, record: DiagnosisRecord, person_id: str,
+                    action_id: str) -> ActionReply | None:
+        offered = {entry_id for entry_id, _ in _others(record)}
+        if action.right not in offered | {NONE_RIGHT, ""}:
+            log.info("correction %s names a problem diagnosis %s did not offer; ignored", action_id, record.id)
+            return None
+        if not action.right and not action.reason:
+            return ActionReply(record.thread_id, ["Choose which one was right, or write a few words, then Send."])
+        top = str(record.results[0]["id"]) if record.results else ""
+        self.storage.record_correction(record.id, person_id, top, action.right, action.reason, action_id)
+        if action.right == NONE_RIGHT:
+            said = "none of these was right"
+        elif action.right:
+            said = f"`{action.right}` was the right one (`explain {action.right}` shows it in full)"
+        else:
+            said = "what you wrote"
+        note = " and your note" if action.reason and action.right else ""
+        return ActionReply(record.thread_id, [f"Thanks, noted that {said}{note}."])
+
+
+def _others(record: DiagnosisRecord) -> list[tuple[str, str]]:
+    """The choices after a 👎: the report's other diagnoses, or a triage's candidates, best first."""
+    rows = record.results[1:] if record.results else record.candidates
+    return [(str(r["id"]), str(r.get("title") or r["id"])) for r in rows]

@@ -184,6 +184,8 @@ def test_a_version_1_database_is_migrated_and_keeps_its_records(tmp_path):
         assert storage.schema_version() == SCHEMA_VERSION
         [old] = storage._diagnoses("WHERE 1 = 1", ())
         assert old.results[0]["id"] == "x" and old.candidates == []
+        storage.record_correction(old.id, "p", "x", "none", "why", "a1")       # the feedback columns came too
+        assert [(f.right_entry, f.reason) for f in storage.feedback_of(old.id)] == [("none", "why")]
         new = storage.record_diagnosis(NewDiagnosis("m2", "r", "direct", "t", "p", "message", "triage", [],
                                                     candidates=[{"id": "y", "title": "Y"}]))
         assert storage.get_diagnosis(new).candidates == [{"id": "y", "title": "Y"}]

@@ -8,6 +8,9 @@ from typing import Any
 
 VOTE = "diagnosis-feedback"          # 👍 / 👎 on a diagnosis
 EXPLAIN = "explain-entry"            # post one of the report's problems in full
+CORRECTION = "diagnosis-correction"  # after 👎: which problem was right, or a short reason
+NONE_RIGHT = "none"                  # the correction's "none of these"
+MAX_REASON = 300                     # characters; the card's text field says so to the client too
 
 _DIAGNOSIS_ID = re.compile(r"[0-9a-f]{32}")            # storage: uuid4().hex
 _ENTRY_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,127}")    # knowledge-base ids
@@ -26,7 +29,14 @@ class Explain:
     entry: str
 
 
-Action = Vote | Explain
+@dataclass(frozen=True)
+class Correction:
+    diagnosis: str
+    right: str          # an entry id, NONE_RIGHT, or "" when only a reason was given
+    reason: str         # "" when none was written
+
+
+Action = Vote | Explain | Correction
 
 
 def vote_data(diagnosis_id: str, entry_id: str, vote: str) -> dict[str, str]:
@@ -35,6 +45,19 @@ def vote_data(diagnosis_id: str, entry_id: str, vote: str) -> dict[str, str]:
 
 def explain_data(diagnosis_id: str, entry_id: str) -> dict[str, str]:
     return {"kind": EXPLAIN, "diagnosis": diagnosis_id, "entry": entry_id}
+
+
+def correction_data(diagnosis_id: str) -> dict[str, str]:
+    return {"kind": CORRECTION, "diagnosis": diagnosis_id}
+
+
+def clean_reason(value: Any) -> str | None:
+    """The reason as stored: whitespace and control characters folded to single spaces; None when it is not
+    text or longer than MAX_REASON (the client enforces that length, so a longer one was not typed there)."""
+    if not isinstance(value, str):
+        return None
+    folded = " ".join("".join(c if c.isprintable() else " " for c in value).split())
+    return folded if len(folded) <= MAX_REASON else None
 
 
 def is_entry_id(value: Any) -> bool:
@@ -53,4 +76,8 @@ def parse_action(inputs: Any) -> Action | None:
         return Vote(diagnosis, str(entry), str(inputs["vote"]))
     if kind == EXPLAIN and is_entry_id(entry):
         return Explain(diagnosis, str(entry))
+    if kind == CORRECTION:
+        right, reason = inputs.get("right", ""), clean_reason(inputs.get("reason", ""))
+        if reason is not None and (right in ("", NONE_RIGHT) or is_entry_id(right)):
+            return Correction(diagnosis, str(right), reason)
     return None

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from .db import SCHEMA_VERSION, StorageError
 from .jobs import Job, Jobs
-from .records import DiagnosisRecord, NewDiagnosis, Records
+from .records import DiagnosisRecord, Feedback, NewDiagnosis, Records
 
-__all__ = ["SCHEMA_VERSION", "DiagnosisRecord", "Job", "NewDiagnosis", "Storage", "StorageError"]
+__all__ = ["SCHEMA_VERSION", "DiagnosisRecord", "Feedback", "Job", "NewDiagnosis", "Storage", "StorageError"]
 
 
 class Storage(Jobs, Records):

@@ -18,13 +18,15 @@ from ..crypto import EvidenceCipher
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _ADVISORY_LOCK = 0x48434442  # "HCDB": serialises schema creation across PostgreSQL clients
 
 # _SCHEMA is version 1 and never changes; each later version is the statements that bring a database from the
 # version before it, applied in order, once, in the same transaction that records the new version.
 _MIGRATIONS: dict[int, tuple[str, ...]] = {
     2: ("ALTER TABLE diagnoses ADD COLUMN candidates TEXT NOT NULL DEFAULT '[]'",),   # a triage's problems
+    3: ("ALTER TABLE feedback ADD COLUMN right_entry TEXT NOT NULL DEFAULT ''",       # after 👎: the right one
+        "ALTER TABLE feedback ADD COLUMN reason {blob}"),                              # and why (encrypted)
 }
 
 _SCHEMA = """

@@ -29,6 +29,17 @@ class NewDiagnosis:
     candidates: list[dict[str, str]] = field(default_factory=list)   # a triage's problems: [{"id", "title"}]
 
 
+@dataclass(frozen=True)
+class Feedback:
+    """One person's feedback on a diagnosis: the vote and, after 👎, what was right and why."""
+
+    person_id: str
+    entry_id: str
+    vote: str
+    right_entry: str = ""
+    reason: str = ""
+
+
 @dataclass(kw_only=True)
 class DiagnosisRecord(NewDiagnosis):
     """A stored diagnosis: evidence is decrypted on read (None when not kept)."""
@@ -119,14 +130,41 @@ class Records(Database):
         return records
 
     def record_feedback(self, diagnosis_id: str, person_id: str, entry_id: str, vote: str, action_id: str) -> None:
-        """One vote per person per diagnosis; a later vote replaces an earlier one."""
+        """One vote per person per diagnosis; a later vote replaces an earlier one and the correction made after
+        it (a new 👎 asks again)."""
         if vote not in {"up", "down"}:
             raise ValueError(vote)
         self._execute(
             "INSERT INTO feedback (diagnosis_id, person_id, entry_id, vote, action_id, created) "
             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (diagnosis_id, person_id) DO UPDATE SET "
             "vote = excluded.vote, entry_id = excluded.entry_id, action_id = excluded.action_id, "
-            "created = excluded.created", (diagnosis_id, person_id, entry_id, vote, action_id, time.time()))
+            "created = excluded.created, right_entry = '', reason = NULL",
+            (diagnosis_id, person_id, entry_id, vote, action_id, time.time()))
+
+    def record_correction(self, diagnosis_id: str, person_id: str, entry_id: str, right_entry: str, reason: str,
+                          action_id: str) -> None:
+        """What was right instead (an entry id or "none") and why, on that person's 👎 (made one if there was
+        none: answering the question says the diagnosis did not help). The reason is encrypted: people paste."""
+        blob = self.cipher.encrypt(reason) if reason else None
+        self._execute(
+            "INSERT INTO feedback (diagnosis_id, person_id, entry_id, vote, action_id, created, right_entry, reason) "
+            "VALUES (?, ?, ?, 'down', ?, ?, ?, ?) ON CONFLICT (diagnosis_id, person_id) DO UPDATE SET "
+            "vote = 'down', right_entry = excluded.right_entry, reason = excluded.reason, "
+            "action_id = excluded.action_id, created = excluded.created",
+            (diagnosis_id, person_id, entry_id, action_id, time.time(), right_entry, blob))
+
+    def feedback_of(self, diagnosis_id: str) -> list[Feedback]:
+        rows = self._execute("SELECT person_id, entry_id, vote, right_entry, reason FROM feedback "
+                             "WHERE diagnosis_id = ? ORDER BY created", (diagnosis_id,)).fetchall()
+        out = []
+        for person, entry, vote, right, blob in rows:
+            try:
+                reason = self.cipher.decrypt(blob) if blob is not None else ""
+            except ValueError:
+                log.warning("a feedback reason cannot be decrypted with the configured keys")
+                reason = ""
+            out.append(Feedback(person, entry, vote, right, reason))
+        return out
 
     def feedback_counts(self, diagnosis_ids: Sequence[str]) -> dict[str, dict[str, int]]:
         out: dict[str, dict[str, int]] = {}

@@ -2,6 +2,7 @@
 
 It implements what the bot uses, as Webex documents it: `people/me`, `people/{id}`, `rooms/{id}`,
 `messages` (get, list, create with `parentId`, `markdown`, `files`, card `attachments`), `attachment/actions`,
+memberships (made with `add_member`, delivered as webhooks with the adder as `actorId`),
 `webhooks` (list, create, update, delete) and file `contents`, with the same checks the real service makes
 that matter here (bearer token, 7,439-byte markdown limit, no reply to a reply, Adaptive Card version) and
 failure injection: 429 with Retry-After, 5xx, 423 while a file is being scanned.
@@ -77,6 +78,7 @@ class FakeState:
     rooms: dict[str, dict[str, Any]] = field(default_factory=dict)
     messages: dict[str, dict[str, Any]] = field(default_factory=dict)
     actions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    memberships: dict[str, dict[str, Any]] = field(default_factory=dict)
     webhooks: dict[str, dict[str, Any]] = field(default_factory=dict)
     files: dict[str, StoredFile] = field(default_factory=dict)
     failures: list[Failure] = field(default_factory=list)
@@ -180,12 +182,26 @@ class FakeWebex:
         self._deliver("attachmentActions", "created", action)
         return action
 
-    def webhook_payload(self, resource: str, event: str, obj: dict[str, Any]) -> dict[str, Any]:
+    def add_member(self, room_id: str, person_id: str, actor_id: str) -> dict[str, Any]:
+        """`actor_id` adds `person_id` (the bot, or anyone) to a room: a membership, delivered as Webex does."""
+        with self.lock:
+            room, person = self.state.rooms[room_id], self.state.people[person_id]
+            membership = {"id": webex_id("MEMBERSHIP"), "roomId": room_id, "roomType": room["type"],
+                          "personId": person_id, "personEmail": person["emails"][0],
+                          "personDisplayName": person["displayName"], "isModerator": False, "created": now_iso()}
+            self.state.memberships[membership["id"]] = membership
+        self._deliver("memberships", "created", membership, actor=actor_id)
+        return membership
+
+    def webhook_payload(self, resource: str, event: str, obj: dict[str, Any],
+                        actor: str | None = None) -> dict[str, Any]:
         data = {k: obj[k] for k in ("id", "roomId", "roomType", "personId", "personEmail", "mentionedPeople",
-                                    "parentId", "created", "messageId", "type") if k in obj}
+                                    "parentId", "created", "messageId", "type", "personDisplayName",
+                                    "isModerator") if k in obj}
         return {"id": webex_id("WEBHOOK"), "name": "test", "resource": resource, "event": event,
                 "orgId": "org", "createdBy": self.state.bot_id, "appId": "app", "ownedBy": "creator",
-                "status": "active", "actorId": obj.get("personId", ""), "data": data}
+                "status": "active", "actorId": actor if actor is not None else obj.get("personId", ""),
+                "data": data}
 
     def bot_messages(self, room_id: str | None = None, files: bool = False) -> list[dict[str, Any]]:
         """What the bot posted; messages carrying an uploaded file (the call ladders) only with `files`."""
@@ -203,14 +219,14 @@ class FakeWebex:
         return self.bot_messages(room_id)
 
     # ------------------------------------------------------------ webhook delivery
-    def _deliver(self, resource: str, event: str, obj: dict[str, Any]) -> None:
+    def _deliver(self, resource: str, event: str, obj: dict[str, Any], actor: str | None = None) -> None:
         if not self.deliver:
             return
         with self.lock:
             hooks = [h for h in self.state.webhooks.values()
                      if h["resource"] == resource and h["event"] == event and h["status"] == "active"]
         for hook in hooks:
-            payload = self.webhook_payload(resource, event, obj)
+            payload = self.webhook_payload(resource, event, obj, actor)
             payload["id"], payload["name"] = hook["id"], hook["name"]
             body = json.dumps(payload).encode()
             headers = {"Content-Type": "application/json"}

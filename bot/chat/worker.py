@@ -16,6 +16,7 @@ from matchers.evidence.archives import human_size
 
 from .access import REFUSAL, AccessPolicy, is_bot_email
 from .cards import attachment
+from .cards.greeting import greeting_card, greeting_markdown
 from .config import Config
 from .mentions import strip_mention
 from .responder import Attachment, Incoming, Outgoing, Responder
@@ -137,6 +138,8 @@ class Worker:
                 self._message_job(job)
             elif job.kind == "action":
                 self._action_job(job)
+            elif job.kind == "membership":
+                self._membership_job(job)
             else:
                 self.storage.finish(job, "failed", f"unknown job kind {job.kind}")
         except TransientWebexError as exc:
@@ -278,3 +281,34 @@ class Worker:
         self._post(job, room_id, reply.thread_id, Outgoing(parts=reply.parts, card=reply.card))
         self.storage.finish(job, "done")
 
+
+    # ------------------------------------------------------------ the bot added to a space
+    def _membership_job(self, job: Job) -> None:
+        """Greet a group space once when the bot itself is added (a direct space starts with the person's own
+        message, which gets its answer); someone else joining, or a space already greeted, gets nothing."""
+        room_id, actor = job.payload.get("roomId", ""), job.payload.get("actorId", "")
+        me = self.webex.me()
+        if job.payload.get("personId") != me.id:
+            self.storage.finish(job, "ignored", "someone else was added")
+            return
+        if (job.payload.get("roomType") or "group") != "group":
+            self.storage.finish(job, "ignored", "not a group space")
+            return
+        email = ""
+        if self.access.needs_email and not self.access.allows(actor, "", room_id):
+            try:
+                email = self.webex.person_email(actor) if actor else ""
+            except PermanentWebexError:
+                email = ""
+        if not self.access.allows(actor, email, room_id):
+            self.storage.finish(job, "ignored", "added by someone not allowed")
+            return
+        if not job.progress.get("greeting"):   # a retry of the job that won the space posts what it owes
+            if not self.storage.mark_greeted(room_id):
+                self.storage.finish(job, "ignored", "space already greeted")
+                return
+            job.progress["greeting"] = True
+            self.storage.save_progress(job, self.config.job_lease)
+        self.webex.post_message(room_id, greeting_markdown(me.display_name),
+                                attachments=[attachment(greeting_card(me.display_name))])
+        self.storage.finish(job, "done")

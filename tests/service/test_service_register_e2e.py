@@ -36,18 +36,20 @@ def register_cli(fake, tmp_path, url):
 def test_register_webhooks_creates_updates_and_reactivates(fake, tmp_path):
     first = register_cli(fake, tmp_path, "https://bot.example.com/")
     assert first.returncode == 0, first.stderr
-    assert first.stdout.count("created ") == 2
+    assert first.stdout.count("created ") == 3
     hooks = sorted(fake.state.webhooks.values(), key=lambda h: h["resource"])
     assert [(h["resource"], h["event"], h["targetUrl"], h["secret"]) for h in hooks] == [
         ("attachmentActions", "created", "https://bot.example.com/webhooks/attachment-actions", SECRET),
+        ("memberships", "created", "https://bot.example.com/webhooks/memberships", SECRET),
         ("messages", "created", "https://bot.example.com/webhooks/messages", SECRET)]
-    hooks[1]["status"] = "inactive"
+    hooks[2]["status"] = "inactive"
     hooks[0]["secret"] = "old-secret"
     second = register_cli(fake, tmp_path, "https://new.example.com")
     assert second.returncode == 0, second.stderr
     assert "re-activated hybridcall-diag messages -> https://new.example.com/webhooks/messages" in second.stdout
     assert "updated hybridcall-diag card submissions" in second.stdout
-    assert len(fake.state.webhooks) == 2
+    assert "updated hybridcall-diag memberships" in second.stdout
+    assert len(fake.state.webhooks) == 3
     assert all(h["status"] == "active" and h["secret"] == SECRET and h["targetUrl"].startswith("https://new.")
                for h in fake.state.webhooks.values())
 

@@ -18,7 +18,7 @@ from ..crypto import EvidenceCipher
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 _ADVISORY_LOCK = 0x48434442  # "HCDB": serialises schema creation across PostgreSQL clients
 
 # _SCHEMA is version 1 and never changes; each later version is the statements that bring a database from the
@@ -27,6 +27,7 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
     2: ("ALTER TABLE diagnoses ADD COLUMN candidates TEXT NOT NULL DEFAULT '[]'",),   # a triage's problems
     3: ("ALTER TABLE feedback ADD COLUMN right_entry TEXT NOT NULL DEFAULT ''",       # after 👎: the right one
         "ALTER TABLE feedback ADD COLUMN reason {blob}"),                              # and why (encrypted)
+    4: ("CREATE TABLE greeted_rooms (room_id TEXT PRIMARY KEY, created {real} NOT NULL)",),   # greeted once
 }
 
 _SCHEMA = """
@@ -252,7 +253,7 @@ class Database:
 
     def table_counts(self) -> dict[str, int]:
         """Row counts, for tests and the health page."""
-        names = ("jobs", "diagnoses", "case_links", "thread_cases", "feedback")
+        names = ("jobs", "diagnoses", "case_links", "thread_cases", "feedback", "greeted_rooms")
         return {n: self._execute(f"SELECT COUNT(*) FROM {n}").fetchone()[0] for n in names}
 
 

@@ -423,7 +423,7 @@ class FakeWebex:
                 if f is None:
                     return error(404, "file not found")
                 if f.scan_polls > 0:
-                    f.scan_polls -= 1
+                    f.scan_polls -= request.method == "GET"   # a HEAD asks, it does not wait its turn
                     return error(423, "File is being scanned for malware", retry_after=1)
                 if f.status != 200:
                     return error(f.status, "file is infected" if f.status == 410 else "file could not be scanned")

@@ -19,6 +19,7 @@ from .cards import attachment
 from .cards.greeting import greeting_card, greeting_markdown
 from .config import Config
 from .mentions import strip_mention
+from .progress import FileInfo, ProgressNote, reading_note
 from .responder import Attachment, Incoming, Outgoing, Responder
 from .storage import Job, Storage
 from .webex import (
@@ -194,15 +195,28 @@ class Worker:
         if msg.room_type == "group" and me.id not in msg.mentioned_people:
             self.storage.finish(job, "ignored", "group message without a mention")
             return
-        incoming = self._incoming(msg, me.id, me.display_name)
         job.progress["thread_id"] = thread_id
-        out = self.responder.respond(incoming, existing_diagnosis_id=job.progress.get("diagnosis_id"))
+        read: dict[str, FileInfo] = {}      # attachments downloaded so far, for the note
+
+        def note() -> None:
+            files = [read.get(url) or self.webex.file_info(url) for url in msg.files[:MAX_FILES]]
+            self.webex.post_message(msg.room_id, reading_note(files), parent_id=thread_id)
+
+        progress = ProgressNote(self.config.progress_note_after, note)
+        try:
+            with progress.running(enabled=bool(msg.files) and not job.progress.get("note")):
+                incoming = self._incoming(msg, me.id, me.display_name, read)
+                out = self.responder.respond(incoming, existing_diagnosis_id=job.progress.get("diagnosis_id"))
+        finally:
+            if progress.posted:             # a retry must not post it again
+                job.progress["note"] = True
+                self.storage.save_progress(job, self.config.job_lease)
         if out.diagnosis_id:
             job.progress["diagnosis_id"] = out.diagnosis_id
         self._post(job, msg.room_id, thread_id, out)
         self.storage.finish(job, "done")
 
-    def _incoming(self, msg: Message, bot_id: str, bot_name: str) -> Incoming:
+    def _incoming(self, msg: Message, bot_id: str, bot_name: str, read: dict[str, FileInfo]) -> Incoming:
         text = strip_mention(msg.text, msg.html, bot_id, bot_name, msg.room_type)
         incoming = Incoming(message_id=msg.id, room_id=msg.room_id, room_type=msg.room_type or "direct",
                             thread_id=msg.parent_id or msg.id, person_id=msg.person_id, text=text)
@@ -221,6 +235,7 @@ class Worker:
                 incoming.attachment_errors.append(f"I could not download the attachment ({exc.status or exc}).")
                 continue
             incoming.attachments.append(Attachment(download.name, download.data))
+            read[url] = (download.name, len(download.data))
         if len(msg.files) > MAX_FILES:
             incoming.attachment_errors.append(f"I read the first {MAX_FILES} attachments only.")
         if msg.parent_id:

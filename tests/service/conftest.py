@@ -65,7 +65,8 @@ def fake() -> Iterator[FakeWebex]:
 @pytest.fixture
 def config(tmp_path: Path, fake: FakeWebex) -> Config:
     return Config(access_token=TOKEN, webhook_secret=SECRET, base_url=fake.base_url, data_dir=tmp_path / "var",
-                  evidence_keys=(KEY,), worker_threads=2, sweep_interval=3600.0, max_retry_after=5)
+                  evidence_keys=(KEY,), worker_threads=2, sweep_interval=3600.0, max_retry_after=5,
+                  progress_note_after=3600.0)   # no "Reading your bundle…" note unless a test asks for one
 
 
 @dataclasses.dataclass

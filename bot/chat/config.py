@@ -73,6 +73,7 @@ class Config:
     job_lease: int = 300                         # a job not finished in this time is taken over, seconds
     sweep_interval: float = 5.0                  # how often each instance looks for stranded jobs, seconds
     progress_note_after: float = 3.0             # files taking longer get a "Reading your bundle…" note, seconds
+    thread_memory_days: int = 14                 # a thread's evidence is forgotten after this many quiet days
 
     @property
     def local_mode(self) -> bool:
@@ -137,4 +138,5 @@ class Config:
             request_timeout=_int(env, "BOT_REQUEST_TIMEOUT", 30, 1),
             job_lease=_int(env, "BOT_JOB_LEASE", 300, 5),
             progress_note_after=_seconds(env, "BOT_PROGRESS_NOTE_AFTER", 3.0),
+            thread_memory_days=_int(env, "BOT_THREAD_MEMORY_DAYS", 14, 1),
         )

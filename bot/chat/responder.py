@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from matchers import Engine, Intake, Limits, Outcome, Report, read_evidence
+from matchers import Engine, EvidencePiece, Limits, Outcome, Report, read_evidence
 from matchers.evidence.intake import MESSAGE, SUPPORTED_HELP, ArchiveRead
 
 from ..ocr import image_to_text
@@ -27,6 +27,7 @@ from .cases import Linker, find_bugs, find_cases
 from .commands import Command, help_text, parse
 from .config import Config
 from .storage import NewDiagnosis, Storage
+from .thread_memory import earlier, earlier_pieces, remembered
 
 log = logging.getLogger(__name__)
 
@@ -188,11 +189,20 @@ class Responder:
         intake = read_evidence(incoming.text, [(a.name, a.data) for a in incoming.attachments], limits=self.limits,
                                image_reader=image_to_text)
         notes = [*incoming.attachment_errors, *intake.errors, *filter(None, map(_archive_note, intake.archives))]
-        pieces = intake.pieces
-        if not pieces:
+        new = intake.pieces
+        if not new:
             body = EMPTY_PROMPT if not notes else "I could not read the attachment: " + " ".join(notes)
             return Outgoing(parts=render.split_message(body))
+        stored = self._thread_evidence(incoming)
+        before = earlier_pieces(earlier(stored, incoming.message_id))
+        pieces = [*before, *new]     # the thread's earlier evidence first, as it was posted
         report = self.engine.diagnose_pieces(pieces)
+        if before:
+            names = ", ".join(dict.fromkeys(_code(p.name) for p in before))
+            notes.append(f"Read together with the evidence posted earlier in this thread ({names}).")
+        if incoming.room_type != "local":   # the local page has no threads
+            self.storage.set_thread_evidence(incoming.room_id, incoming.thread_id,
+                                             remembered(stored, incoming.message_id, new, report))
 
         cases = find_cases(incoming.text)
         bugs = find_bugs(incoming.text)
@@ -200,11 +210,11 @@ class Responder:
         all_cases = list(dict.fromkeys([*cases, *thread_cases]))
         diagnosis_id = existing_diagnosis_id
         if diagnosis_id is None and report.outcome in (Outcome.MATCH, Outcome.TRIAGE, Outcome.NO_MATCH):
-            diagnosis_id = self._record(incoming, report, intake, all_cases)
+            diagnosis_id = self._record(incoming, report, new, pieces, all_cases)
         if cases:
             self.storage.add_thread_cases(incoming.room_id, incoming.thread_id, cases)
 
-        read = [md for md in map(evidence_markdown, pieces) if md]   # certificate checks, capture, OCR text
+        read = [md for md in map(evidence_markdown, new) if md]   # certificate checks, capture, OCR text
         links = self.linker.mentions_markdown(all_cases, bugs, recorded=diagnosis_id is not None)
         out = Outgoing(parts=[], diagnosis_id=diagnosis_id, report=report)
         out.card = answer_card(report, diagnosis_id, Extras(notes, read, links)) if diagnosis_id else None
@@ -214,7 +224,7 @@ class Responder:
         else:
             body = "\n\n".join([*([" ".join(notes)] if notes else []), *read, render.report_markdown(report)])
             out.parts = render.split_message(body + ("\n\n" + links if links else ""))
-        out.calls, out.pictures = self._calls(incoming, pieces, report)
+        out.calls, out.pictures = self._calls(incoming, new, report)
         return out
 
     def _calls(self, incoming: Incoming, pieces: Sequence[Any],
@@ -235,13 +245,19 @@ class Responder:
             found += self.storage.thread_cases(incoming.room_id, incoming.thread_id)
         return list(dict.fromkeys(found))
 
-    def _record(self, incoming: Incoming, report: Report, intake: Intake, cases: Sequence[str]) -> str:
-        pieces = [(p.name, p.text) for p in intake.pieces]
+    def _thread_evidence(self, incoming: Incoming) -> list[tuple[str, str, str]]:
+        """What the thread kept, for a message in a thread (a root message starts its thread)."""
+        if incoming.room_type == "local" or incoming.thread_id == incoming.message_id:
+            return []
+        return self.storage.thread_evidence(incoming.room_id, incoming.thread_id)
+
+    def _record(self, incoming: Incoming, report: Report, own: Sequence[EvidencePiece],
+                diagnosed: Sequence[EvidencePiece], cases: Sequence[str]) -> str:
+        pieces = [(p.name, p.text) for p in diagnosed]
         results = [{"id": d.entry.id, "title": d.entry.title, "confidence": round(d.confidence, 4)}
                    for d in report.diagnoses]
-        files = [name for name, _ in pieces if name != MESSAGE]
-        source = "message" if not files else ", ".join(dict.fromkeys(
-            a.name for a in incoming.attachments))[:200]
+        files = any(p.name != MESSAGE for p in own)   # read from this message's files, not its text alone
+        source = "message" if not files else ", ".join(dict.fromkeys(a.name for a in incoming.attachments))[:200]
         evidence = None
         if cases:
             evidence = "\n\n".join(f"== {name}\n{text}" for name, text in pieces)[:MAX_KEPT_EVIDENCE]

@@ -127,6 +127,7 @@ class Worker:
         if now - self._last_purge > 3600:
             self._last_purge = now
             self.storage.purge_jobs(PURGE_AFTER)
+            self.storage.purge_thread_evidence(self.config.thread_memory_days * 24 * 3600)
         return len(ids)
 
     # ------------------------------------------------------------ one job

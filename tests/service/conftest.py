@@ -232,7 +232,7 @@ def storage_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]
 
     with psycopg.connect(url, autocommit=True) as conn:  # a clean schema for every test
         for table in ("schema_version", "jobs", "diagnoses", "case_links", "thread_cases", "thread_calls",
-                      "feedback", "greeted_rooms"):
+                      "feedback", "greeted_rooms", "thread_evidence"):
             conn.execute(f"DROP TABLE IF EXISTS {table}")
     yield url
 

@@ -18,7 +18,7 @@ from ..crypto import EvidenceCipher
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 _ADVISORY_LOCK = 0x48434442  # "HCDB": serialises schema creation across PostgreSQL clients
 
 # _SCHEMA is version 1 and never changes; each later version is the statements that bring a database from the
@@ -28,6 +28,9 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
     3: ("ALTER TABLE feedback ADD COLUMN right_entry TEXT NOT NULL DEFAULT ''",       # after 👎: the right one
         "ALTER TABLE feedback ADD COLUMN reason {blob}"),                              # and why (encrypted)
     4: ("CREATE TABLE greeted_rooms (room_id TEXT PRIMARY KEY, created {real} NOT NULL)",),   # greeted once
+    5: ("CREATE TABLE thread_evidence (room_id TEXT NOT NULL, thread_id TEXT NOT NULL, updated {real} NOT NULL, "
+        "evidence {blob} NOT NULL, PRIMARY KEY (room_id, thread_id))",                   # follow-ups (encrypted)
+        "CREATE INDEX thread_evidence_updated ON thread_evidence (updated)"),
 }
 
 _SCHEMA = """
@@ -253,7 +256,7 @@ class Database:
 
     def table_counts(self) -> dict[str, int]:
         """Row counts, for tests and the health page."""
-        names = ("jobs", "diagnoses", "case_links", "thread_cases", "feedback", "greeted_rooms")
+        names = ("jobs", "diagnoses", "case_links", "thread_cases", "feedback", "greeted_rooms", "thread_evidence")
         return {n: self._execute(f"SELECT COUNT(*) FROM {n}").fetchone()[0] for n in names}
 
 

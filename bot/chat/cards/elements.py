@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 CARD_VERSION = "1.3"
@@ -53,9 +53,9 @@ def cut(text: str, limit: int) -> str:
 
 
 def text(value: str, *, size: str = "", weight: str = "", subtle: bool = False, mono: bool = False,
-         spacing: str = "", color: str = "") -> Element:
+         spacing: str = "") -> Element:
     block: Element = {"type": "TextBlock", "text": value, "wrap": True}
-    for key, val in (("size", size), ("weight", weight), ("spacing", spacing), ("color", color)):
+    for key, val in (("size", size), ("weight", weight), ("spacing", spacing)):
         if val:
             block[key] = val
     if subtle:
@@ -109,13 +109,6 @@ def attachment(card: Element) -> Element:
 def card_bytes(card: Element) -> int:
     """The card's size as posted (compact JSON, UTF-8)."""
     return len(json.dumps(card, ensure_ascii=False, separators=(",", ":")).encode())
-
-
-def walk(elements: Sequence[Element]) -> Iterator[Element]:
-    """Every element of a body, containers' items included, in reading order."""
-    for element in elements:
-        yield element
-        yield from walk(element.get("items", ()))
 
 
 _FENCE = re.compile(r"```\n(.*?)\n```", re.DOTALL)

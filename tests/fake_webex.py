@@ -2,6 +2,7 @@
 
 It implements what the bot uses, as Webex documents it: `people/me`, `people/{id}`, `rooms/{id}`,
 `messages` (get, list, create with `parentId`, `markdown`, `files`, card `attachments`), `attachment/actions`,
+memberships (made with `add_member`, delivered as webhooks with the adder as `actorId`),
 `webhooks` (list, create, update, delete) and file `contents`, with the same checks the real service makes
 that matter here (bearer token, 7,439-byte markdown limit, no reply to a reply, Adaptive Card version) and
 failure injection: 429 with Retry-After, 5xx, 423 while a file is being scanned.
@@ -77,6 +78,7 @@ class FakeState:
     rooms: dict[str, dict[str, Any]] = field(default_factory=dict)
     messages: dict[str, dict[str, Any]] = field(default_factory=dict)
     actions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    memberships: dict[str, dict[str, Any]] = field(default_factory=dict)
     webhooks: dict[str, dict[str, Any]] = field(default_factory=dict)
     files: dict[str, StoredFile] = field(default_factory=dict)
     failures: list[Failure] = field(default_factory=list)
@@ -180,12 +182,26 @@ class FakeWebex:
         self._deliver("attachmentActions", "created", action)
         return action
 
-    def webhook_payload(self, resource: str, event: str, obj: dict[str, Any]) -> dict[str, Any]:
+    def add_member(self, room_id: str, person_id: str, actor_id: str) -> dict[str, Any]:
+        """`actor_id` adds `person_id` (the bot, or anyone) to a room: a membership, delivered as Webex does."""
+        with self.lock:
+            room, person = self.state.rooms[room_id], self.state.people[person_id]
+            membership = {"id": webex_id("MEMBERSHIP"), "roomId": room_id, "roomType": room["type"],
+                          "personId": person_id, "personEmail": person["emails"][0],
+                          "personDisplayName": person["displayName"], "isModerator": False, "created": now_iso()}
+            self.state.memberships[membership["id"]] = membership
+        self._deliver("memberships", "created", membership, actor=actor_id)
+        return membership
+
+    def webhook_payload(self, resource: str, event: str, obj: dict[str, Any],
+                        actor: str | None = None) -> dict[str, Any]:
         data = {k: obj[k] for k in ("id", "roomId", "roomType", "personId", "personEmail", "mentionedPeople",
-                                    "parentId", "created", "messageId", "type") if k in obj}
+                                    "parentId", "created", "messageId", "type", "personDisplayName",
+                                    "isModerator") if k in obj}
         return {"id": webex_id("WEBHOOK"), "name": "test", "resource": resource, "event": event,
                 "orgId": "org", "createdBy": self.state.bot_id, "appId": "app", "ownedBy": "creator",
-                "status": "active", "actorId": obj.get("personId", ""), "data": data}
+                "status": "active", "actorId": actor if actor is not None else obj.get("personId", ""),
+                "data": data}
 
     def bot_messages(self, room_id: str | None = None, files: bool = False) -> list[dict[str, Any]]:
         """What the bot posted; messages carrying an uploaded file (the call ladders) only with `files`."""
@@ -203,14 +219,14 @@ class FakeWebex:
         return self.bot_messages(room_id)
 
     # ------------------------------------------------------------ webhook delivery
-    def _deliver(self, resource: str, event: str, obj: dict[str, Any]) -> None:
+    def _deliver(self, resource: str, event: str, obj: dict[str, Any], actor: str | None = None) -> None:
         if not self.deliver:
             return
         with self.lock:
             hooks = [h for h in self.state.webhooks.values()
                      if h["resource"] == resource and h["event"] == event and h["status"] == "active"]
         for hook in hooks:
-            payload = self.webhook_payload(resource, event, obj)
+            payload = self.webhook_payload(resource, event, obj, actor)
             payload["id"], payload["name"] = hook["id"], hook["name"]
             body = json.dumps(payload).encode()
             headers = {"Content-Type": "application/json"}
@@ -407,7 +423,7 @@ class FakeWebex:
                 if f is None:
                     return error(404, "file not found")
                 if f.scan_polls > 0:
-                    f.scan_polls -= 1
+                    f.scan_polls -= request.method == "GET"   # a HEAD asks, it does not wait its turn
                     return error(423, "File is being scanned for malware", retry_after=1)
                 if f.status != 200:
                     return error(f.status, "file is infected" if f.status == 410 else "file could not be scanned")
@@ -471,6 +487,44 @@ def _route_name(sub: str) -> str:
     return parts[0] + ("/{id}" if len(parts) > 1 and parts[1] != "me" else ("/me" if len(parts) > 1 else ""))
 
 
+CARD_ACTIONS = {"Action.Submit", "Action.OpenUrl", "Action.ShowCard", "Action.ToggleVisibility"}
+CARD_ELEMENTS = {"TextBlock", "FactSet", "Container", "ColumnSet", "Column", "Image", "ImageSet", "ActionSet",
+                 "Input.Text", "Input.ChoiceSet", "Input.Number", "Input.Date", "Input.Time", "Input.Toggle"}
+MAX_CARD_ACTIONS = 5            # Webex: a card may include up to five buttons
+MAX_CARD_BYTES = 28 * 1024      # the ceiling the bot designs against; Webex refuses cards well past it
+
+
+def _card_elements(items: Any) -> list[dict[str, Any]]:
+    out = []
+    for item in items or []:
+        if isinstance(item, dict):
+            out.append(item)
+            out += _card_elements(item.get("items")) + _card_elements(item.get("columns"))
+    return out
+
+
+def _check_card(card: dict[str, Any]) -> str:
+    if len(json.dumps(card, ensure_ascii=False, separators=(",", ":")).encode()) > MAX_CARD_BYTES:
+        return "attachment content is too large"
+    elements = _card_elements(card.get("body"))
+    ids = [e["id"] for e in elements if "id" in e]
+    if len(ids) != len(set(ids)):
+        return "card element ids must be unique"
+    actions = [*card.get("actions", []), *[a for e in elements if e.get("type") == "ActionSet" for a in e["actions"]]]
+    if len(actions) > MAX_CARD_ACTIONS:
+        return f"a card may have at most {MAX_CARD_ACTIONS} actions"
+    for element in elements:
+        if element.get("type") not in CARD_ELEMENTS:
+            return f"unsupported card element {element.get('type')}"
+    for action in actions:
+        if action.get("type") not in CARD_ACTIONS:
+            return f"unsupported card action {action.get('type')}"
+        targets = action.get("targetElements", [])
+        if any((t if isinstance(t, str) else t.get("elementId")) not in ids for t in targets):
+            return "Action.ToggleVisibility targets an element the card does not have"
+    return ""
+
+
 def _check_attachments(attachments: Any) -> str:
     if not isinstance(attachments, list) or len(attachments) != 1:
         return "exactly one attachment is supported"
@@ -482,10 +536,7 @@ def _check_attachments(attachments: Any) -> str:
         return "attachment content must be an AdaptiveCard"
     if card.get("version") not in {"1.0", "1.1", "1.2", "1.3"}:
         return "Adaptive Card version not supported (1.3 at most)"
-    for action in card.get("actions", []):
-        if action.get("type") not in {"Action.Submit", "Action.OpenUrl", "Action.ShowCard", "Action.ToggleVisibility"}:
-            return f"unsupported card action {action.get('type')}"
-    return ""
+    return _check_card(card)
 
 
 def _escape(text: str) -> str:

@@ -38,6 +38,19 @@ def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> i
     return value
 
 
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a number of seconds, not {raw!r}") from exc
+    if not 0 <= value <= 3600:
+        raise ConfigError(f"{name} must be between 0 and 3600 seconds")
+    return value
+
+
 @dataclass(frozen=True)
 class Config:
     access_token: str = ""
@@ -59,6 +72,8 @@ class Config:
     request_timeout: int = 30                    # one Webex API request, seconds
     job_lease: int = 300                         # a job not finished in this time is taken over, seconds
     sweep_interval: float = 5.0                  # how often each instance looks for stranded jobs, seconds
+    progress_note_after: float = 3.0             # files taking longer get a "Reading your bundle…" note, seconds
+    thread_memory_days: int = 14                 # a thread's evidence is forgotten after this many quiet days
 
     @property
     def local_mode(self) -> bool:
@@ -122,4 +137,6 @@ class Config:
             max_retry_after=_int(env, "BOT_MAX_RETRY_AFTER", 60, 1),
             request_timeout=_int(env, "BOT_REQUEST_TIMEOUT", 30, 1),
             job_lease=_int(env, "BOT_JOB_LEASE", 300, 5),
+            progress_note_after=_seconds(env, "BOT_PROGRESS_NOTE_AFTER", 3.0),
+            thread_memory_days=_int(env, "BOT_THREAD_MEMORY_DAYS", 14, 1),
         )

@@ -1,5 +1,6 @@
-"""`python -m bot register-webhooks --url https://bot.example.com`: create, update or re-activate the bot's two
-webhooks (messages and card submissions), both signed with WEBEX_WEBHOOK_SECRET."""
+"""`python -m bot register-webhooks --url https://bot.example.com`: create, update or re-activate the bot's
+webhooks (messages, card submissions, memberships: the bot added to a space), all signed with
+WEBEX_WEBHOOK_SECRET."""
 from __future__ import annotations
 
 import logging
@@ -21,14 +22,16 @@ class HookSpec:
 
 MESSAGES_PATH = "/webhooks/messages"
 ACTIONS_PATH = "/webhooks/attachment-actions"
+MEMBERSHIPS_PATH = "/webhooks/memberships"
 HOOKS = (
     HookSpec("hybridcall-diag messages", "messages", "created", MESSAGES_PATH),
     HookSpec("hybridcall-diag card submissions", "attachmentActions", "created", ACTIONS_PATH),
+    HookSpec("hybridcall-diag memberships", "memberships", "created", MEMBERSHIPS_PATH),
 )
 
 
 def register(client: WebexClient, public_url: str, secret: str) -> list[str]:
-    """Make both webhooks point at `public_url`, active, with `secret`. Returns one line per action."""
+    """Make every webhook point at `public_url`, active, with `secret`. Returns one line per action."""
     if not public_url.startswith("https://") and not public_url.startswith("http://"):
         raise ConfigError("--url must be the public http(s) address of the service")
     base = public_url.rstrip("/")

@@ -1,8 +1,9 @@
 """What the bot answers, independent of how the message arrived (Webex webhook or the local page).
 
 `Responder.respond(incoming)` turns one message (text with the mention stripped, downloaded files) into the
-reply: markdown parts no bigger than a Webex message, and the feedback card for the top diagnosis. It records
-the diagnosis (against the TAC cases the message or its thread mention) and answers the commands.
+reply: a diagnosis or a triage is one Adaptive Card holding the answer, posted with a short markdown fallback;
+anything else is markdown parts no bigger than a Webex message. It records the diagnosis (against the TAC cases
+the message or its thread mention), answers the commands and the cards' buttons (`card_action`).
 """
 from __future__ import annotations
 
@@ -12,18 +13,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from matchers import Engine, Intake, Limits, Outcome, Report, read_evidence
+from matchers import Engine, EvidencePiece, Limits, Outcome, Report, read_evidence
 from matchers.evidence.intake import MESSAGE, SUPPORTED_HELP, ArchiveRead
 
 from ..ocr import image_to_text
 from ..render import markdown as render
 from ..render.calls import CallView, call_line, call_views, drawn, ladder_png, picture_name
 from ..render.evidence import evidence_markdown
-from . import cards
+from ..render.fallback import diagnosis_fallback, triage_fallback
+from .card_actions import ActionReply, CardActions
+from .cards import Extras, answer_card
 from .cases import Linker, find_bugs, find_cases
 from .commands import Command, help_text, parse
 from .config import Config
 from .storage import NewDiagnosis, Storage
+from .thread_memory import earlier, earlier_pieces, remembered
 
 log = logging.getLogger(__name__)
 
@@ -83,8 +87,7 @@ class Incoming:
 @dataclass
 class Outgoing:
     parts: list[str]
-    card: dict[str, Any] | None = None
-    card_fallback: str = ""
+    card: dict[str, Any] | None = None     # posted with parts[0], which is then its fallback text
     diagnosis_id: str | None = None
     report: Report | None = None
     pictures: list[tuple[str, bytes]] = field(default_factory=list)   # (file name, PNG): the failing calls
@@ -114,6 +117,7 @@ class Responder:
         self.linker = Linker(config.case_url_template, config.bug_url_template)
         self.limits = Limits(max_file_bytes=config.max_file_bytes, max_unpacked_bytes=config.max_unpacked_bytes)
         self.room_title = room_title or (lambda room_id: None)
+        self.actions = CardActions(storage, lambda entry_id: render.split_message(self.explain(entry_id)))
 
     # ------------------------------------------------------------ entry point
     def respond(self, incoming: Incoming, existing_diagnosis_id: str | None = None) -> Outgoing:
@@ -185,11 +189,20 @@ class Responder:
         intake = read_evidence(incoming.text, [(a.name, a.data) for a in incoming.attachments], limits=self.limits,
                                image_reader=image_to_text)
         notes = [*incoming.attachment_errors, *intake.errors, *filter(None, map(_archive_note, intake.archives))]
-        pieces = intake.pieces
-        if not pieces:
+        new = intake.pieces
+        if not new:
             body = EMPTY_PROMPT if not notes else "I could not read the attachment: " + " ".join(notes)
             return Outgoing(parts=render.split_message(body))
+        stored = self._thread_evidence(incoming)
+        before = earlier_pieces(earlier(stored, incoming.message_id))
+        pieces = [*before, *new]     # the thread's earlier evidence first, as it was posted
         report = self.engine.diagnose_pieces(pieces)
+        if before:
+            names = ", ".join(dict.fromkeys(_code(p.name) for p in before))
+            notes.append(f"Read together with the evidence posted earlier in this thread ({names}).")
+        if incoming.room_type != "local":   # the local page has no threads
+            self.storage.set_thread_evidence(incoming.room_id, incoming.thread_id,
+                                             remembered(stored, incoming.message_id, new, report))
 
         cases = find_cases(incoming.text)
         bugs = find_bugs(incoming.text)
@@ -197,21 +210,21 @@ class Responder:
         all_cases = list(dict.fromkeys([*cases, *thread_cases]))
         diagnosis_id = existing_diagnosis_id
         if diagnosis_id is None and report.outcome in (Outcome.MATCH, Outcome.TRIAGE, Outcome.NO_MATCH):
-            diagnosis_id = self._record(incoming, report, intake, all_cases)
+            diagnosis_id = self._record(incoming, report, new, pieces, all_cases)
         if cases:
             self.storage.add_thread_cases(incoming.room_id, incoming.thread_id, cases)
 
-        blocks = [" ".join(notes)] if notes else []
-        blocks += [md for md in map(evidence_markdown, pieces) if md]   # certificate checks, capture, OCR text
-        body = "\n\n".join([*blocks, render.report_markdown(report)])
+        read = [md for md in map(evidence_markdown, new) if md]   # certificate checks, capture, OCR text
         links = self.linker.mentions_markdown(all_cases, bugs, recorded=diagnosis_id is not None)
-        if links:
-            body += "\n\n" + links
-        out = Outgoing(parts=render.split_message(body), diagnosis_id=diagnosis_id, report=report)
-        out.calls, out.pictures = self._calls(incoming, pieces, report)
-        if report.diagnoses and diagnosis_id:
-            out.card = cards.feedback_card(report.diagnoses[0], diagnosis_id)
-            out.card_fallback = cards.card_fallback(report.diagnoses[0])
+        out = Outgoing(parts=[], diagnosis_id=diagnosis_id, report=report)
+        out.card = answer_card(report, diagnosis_id, Extras(notes, read, links)) if diagnosis_id else None
+        if out.card is not None:
+            fallback = diagnosis_fallback if report.diagnoses else triage_fallback
+            out.parts = [fallback(report, notes, links)]
+        else:
+            body = "\n\n".join([*([" ".join(notes)] if notes else []), *read, render.report_markdown(report)])
+            out.parts = render.split_message(body + ("\n\n" + links if links else ""))
+        out.calls, out.pictures = self._calls(incoming, new, report)
         return out
 
     def _calls(self, incoming: Incoming, pieces: Sequence[Any],
@@ -232,35 +245,30 @@ class Responder:
             found += self.storage.thread_cases(incoming.room_id, incoming.thread_id)
         return list(dict.fromkeys(found))
 
-    def _record(self, incoming: Incoming, report: Report, intake: Intake, cases: Sequence[str]) -> str:
-        pieces = [(p.name, p.text) for p in intake.pieces]
+    def _thread_evidence(self, incoming: Incoming) -> list[tuple[str, str, str]]:
+        """What the thread kept, for a message in a thread (a root message starts its thread)."""
+        if incoming.room_type == "local" or incoming.thread_id == incoming.message_id:
+            return []
+        return self.storage.thread_evidence(incoming.room_id, incoming.thread_id)
+
+    def _record(self, incoming: Incoming, report: Report, own: Sequence[EvidencePiece],
+                diagnosed: Sequence[EvidencePiece], cases: Sequence[str]) -> str:
+        pieces = [(p.name, p.text) for p in diagnosed]
         results = [{"id": d.entry.id, "title": d.entry.title, "confidence": round(d.confidence, 4)}
                    for d in report.diagnoses]
-        files = [name for name, _ in pieces if name != MESSAGE]
-        source = "message" if not files else ", ".join(dict.fromkeys(
-            a.name for a in incoming.attachments))[:200]
+        files = any(p.name != MESSAGE for p in own)   # read from this message's files, not its text alone
+        source = "message" if not files else ", ".join(dict.fromkeys(a.name for a in incoming.attachments))[:200]
         evidence = None
         if cases:
             evidence = "\n\n".join(f"== {name}\n{text}" for name, text in pieces)[:MAX_KEPT_EVIDENCE]
         return self.storage.record_diagnosis(NewDiagnosis(
             message_id=incoming.message_id, room_id=incoming.room_id, room_type=incoming.room_type,
             thread_id=incoming.thread_id, person_id=incoming.person_id, source=source,
-            outcome=str(report.outcome), results=results, evidence=evidence, cases=cases))
+            outcome=str(report.outcome), results=results, evidence=evidence, cases=cases,
+            candidates=[{"id": c.id, "title": c.title} for c in report.candidates]))
 
-    # ------------------------------------------------------------ feedback
-    def feedback(self, inputs: Any, person_id: str, room_id: str, action_id: str) -> tuple[str, str] | None:
-        """Store a card vote. Returns (thread id, thank-you markdown), or None when the submission is not a
-        vote on a diagnosis made in that space."""
-        parsed = cards.parse_feedback(inputs)
-        if parsed is None:
-            return None
-        diagnosis_id, entry_id, vote = parsed
-        record = self.storage.get_diagnosis(diagnosis_id)
-        if record is None or record.room_id != room_id or entry_id not in {r["id"] for r in record.results}:
-            log.info("feedback %s does not match a diagnosis in its space; ignored", action_id)
-            return None
-        self.storage.record_feedback(diagnosis_id, person_id, entry_id, vote, action_id)
-        thanks = ("Thanks, noted that this diagnosis helped." if vote == "up" else
-                  "Thanks, noted that this diagnosis did not help. If you can, paste more evidence (see `help`) "
-                  "and I will look again.")
-        return record.thread_id, thanks
+    # ------------------------------------------------------------ card buttons
+    def card_action(self, inputs: Any, person_id: str, room_id: str, action_id: str) -> ActionReply | None:
+        """What a pressed button asks for (a vote, a problem in full), checked against the diagnosis it names
+        and the room it was pressed in; None when it is not one of ours."""
+        return self.actions.handle(inputs, person_id, room_id, action_id)

@@ -228,6 +228,21 @@ class WebexClient:
         parts = urllib.parse.urlsplit(url)
         return (parts.scheme, parts.netloc.lower()) == self._api_origin
 
+    def file_info(self, url: str) -> tuple[str, int | None] | None:
+        """An attachment's name and size from a HEAD request (no download), or None when it cannot be had."""
+        if not self.is_api_url(url):
+            return None
+        try:
+            with self._http.head(url, timeout=self.timeout, allow_redirects=False) as resp:
+                if resp.status_code != 200:
+                    return None
+                m = _FILENAME.search(resp.headers.get("Content-Disposition", ""))
+                length = resp.headers.get("Content-Length", "")
+                name = urllib.parse.unquote(m.group(1)).strip() if m else ""
+                return (name or "attachment"), (int(length) if length.isdigit() else None)
+        except requests.RequestException:
+            return None
+
     def download(self, url: str, max_bytes: int) -> Download:
         """Fetch an attached file. Only URLs on the API's own host get the token."""
         if not self.is_api_url(url):

@@ -16,8 +16,10 @@ from matchers.evidence.archives import human_size
 
 from .access import REFUSAL, AccessPolicy, is_bot_email
 from .cards import attachment
+from .cards.greeting import greeting_card, greeting_markdown
 from .config import Config
 from .mentions import strip_mention
+from .progress import FileInfo, ProgressNote, reading_note
 from .responder import Attachment, Incoming, Outgoing, Responder
 from .storage import Job, Storage
 from .webex import (
@@ -125,6 +127,7 @@ class Worker:
         if now - self._last_purge > 3600:
             self._last_purge = now
             self.storage.purge_jobs(PURGE_AFTER)
+            self.storage.purge_thread_evidence(self.config.thread_memory_days * 24 * 3600)
         return len(ids)
 
     # ------------------------------------------------------------ one job
@@ -137,6 +140,8 @@ class Worker:
                 self._message_job(job)
             elif job.kind == "action":
                 self._action_job(job)
+            elif job.kind == "membership":
+                self._membership_job(job)
             else:
                 self.storage.finish(job, "failed", f"unknown job kind {job.kind}")
         except TransientWebexError as exc:
@@ -191,15 +196,28 @@ class Worker:
         if msg.room_type == "group" and me.id not in msg.mentioned_people:
             self.storage.finish(job, "ignored", "group message without a mention")
             return
-        incoming = self._incoming(msg, me.id, me.display_name)
         job.progress["thread_id"] = thread_id
-        out = self.responder.respond(incoming, existing_diagnosis_id=job.progress.get("diagnosis_id"))
+        read: dict[str, FileInfo] = {}      # attachments downloaded so far, for the note
+
+        def note() -> None:
+            files = [read.get(url) or self.webex.file_info(url) for url in msg.files[:MAX_FILES]]
+            self.webex.post_message(msg.room_id, reading_note(files), parent_id=thread_id)
+
+        progress = ProgressNote(self.config.progress_note_after, note)
+        try:
+            with progress.running(enabled=bool(msg.files) and not job.progress.get("note")):
+                incoming = self._incoming(msg, me.id, me.display_name, read)
+                out = self.responder.respond(incoming, existing_diagnosis_id=job.progress.get("diagnosis_id"))
+        finally:
+            if progress.posted:             # a retry must not post it again
+                job.progress["note"] = True
+                self.storage.save_progress(job, self.config.job_lease)
         if out.diagnosis_id:
             job.progress["diagnosis_id"] = out.diagnosis_id
         self._post(job, msg.room_id, thread_id, out)
         self.storage.finish(job, "done")
 
-    def _incoming(self, msg: Message, bot_id: str, bot_name: str) -> Incoming:
+    def _incoming(self, msg: Message, bot_id: str, bot_name: str, read: dict[str, FileInfo]) -> Incoming:
         text = strip_mention(msg.text, msg.html, bot_id, bot_name, msg.room_type)
         incoming = Incoming(message_id=msg.id, room_id=msg.room_id, room_type=msg.room_type or "direct",
                             thread_id=msg.parent_id or msg.id, person_id=msg.person_id, text=text)
@@ -218,6 +236,7 @@ class Worker:
                 incoming.attachment_errors.append(f"I could not download the attachment ({exc.status or exc}).")
                 continue
             incoming.attachments.append(Attachment(download.name, download.data))
+            read[url] = (download.name, len(download.data))
         if len(msg.files) > MAX_FILES:
             incoming.attachment_errors.append(f"I read the first {MAX_FILES} attachments only.")
         if msg.parent_id:
@@ -228,10 +247,12 @@ class Worker:
         return incoming
 
     def _post(self, job: Job, room_id: str, thread_id: str, out: Outgoing) -> None:
-        """Post the parts not posted yet (a retried job resumes where it stopped), then the card."""
+        """Post the parts not posted yet (a retried job resumes where it stopped), the card with the first part
+        (its fallback text), then the failing calls' ladders."""
         posted = int(job.progress.get("posted", 0))
-        for part in out.parts[posted:]:
-            self.webex.post_message(room_id, part, parent_id=thread_id)
+        for n, part in enumerate(out.parts[posted:], posted):
+            card = [attachment(out.card)] if out.card is not None and n == 0 else None
+            self.webex.post_message(room_id, part, parent_id=thread_id, attachments=card)
             posted += 1
             job.progress["posted"] = posted
             self.storage.save_progress(job, self.config.job_lease)
@@ -243,11 +264,6 @@ class Worker:
                 log.warning("could not post the picture %s: %s", name, exc)
             drawn += 1
             job.progress["pictures"] = drawn
-            self.storage.save_progress(job, self.config.job_lease)
-        if out.card is not None and not job.progress.get("card"):
-            self.webex.post_message(room_id, out.card_fallback, parent_id=thread_id,
-                                    attachments=[attachment(out.card)])
-            job.progress["card"] = True
             self.storage.save_progress(job, self.config.job_lease)
 
     def _post_refusal(self, room_id: str, parent_id: str) -> None:
@@ -274,13 +290,41 @@ class Worker:
         if not self.access.allows(person_id, email, room_id):
             self.storage.finish(job, "ignored", "not allowed")
             return
-        result = self.responder.feedback(action.get("inputs"), person_id, room_id, job.payload["id"])
-        if result is None:
-            self.storage.finish(job, "ignored", "not a vote on a diagnosis in this space")
+        reply = self.responder.card_action(action.get("inputs"), person_id, room_id, job.payload["id"])
+        if reply is None:
+            self.storage.finish(job, "ignored", "not an action on a diagnosis in this space")
             return
-        thread_id, thanks = result
-        if not job.progress.get("posted"):
-            self.webex.post_message(room_id, thanks, parent_id=thread_id)
-            job.progress["posted"] = 1
+        self._post(job, room_id, reply.thread_id, Outgoing(parts=reply.parts, card=reply.card))
         self.storage.finish(job, "done")
 
+
+    # ------------------------------------------------------------ the bot added to a space
+    def _membership_job(self, job: Job) -> None:
+        """Greet a group space once when the bot itself is added (a direct space starts with the person's own
+        message, which gets its answer); someone else joining, or a space already greeted, gets nothing."""
+        room_id, actor = job.payload.get("roomId", ""), job.payload.get("actorId", "")
+        me = self.webex.me()
+        if job.payload.get("personId") != me.id:
+            self.storage.finish(job, "ignored", "someone else was added")
+            return
+        if (job.payload.get("roomType") or "group") != "group":
+            self.storage.finish(job, "ignored", "not a group space")
+            return
+        email = ""
+        if self.access.needs_email and not self.access.allows(actor, "", room_id):
+            try:
+                email = self.webex.person_email(actor) if actor else ""
+            except PermanentWebexError:
+                email = ""
+        if not self.access.allows(actor, email, room_id):
+            self.storage.finish(job, "ignored", "added by someone not allowed")
+            return
+        if not job.progress.get("greeting"):   # a retry of the job that won the space posts what it owes
+            if not self.storage.mark_greeted(room_id):
+                self.storage.finish(job, "ignored", "space already greeted")
+                return
+            job.progress["greeting"] = True
+            self.storage.save_progress(job, self.config.job_lease)
+        self.webex.post_message(room_id, greeting_markdown(me.display_name),
+                                attachments=[attachment(greeting_card(me.display_name))])
+        self.storage.finish(job, "done")

@@ -1,7 +1,8 @@
 """Engine reports and knowledge-base entries as Webex markdown, split into messages Webex accepts."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from matchers import Diagnosis, Entry, Evidence, KnowledgeBase, Outcome, Report
 
@@ -32,7 +33,12 @@ def confidence_words(confidence: float) -> str:
     return f"{word} ({_pct(confidence)})"
 
 
-def _references_markdown(entry: Entry) -> str:
+def step_lines(entry: Entry, values: Mapping[str, str] | None = None, fired: Iterable[str] = ()) -> list[str]:
+    """The numbered steps with the paste's values filled in, done ones marked, options grouped (render/steps.py)."""
+    return steps.steps_markdown(entry.steps, values, fired)
+
+
+def references_markdown(entry: Entry) -> str:
     parts = []
     for ref in entry.references:
         if ref.url:
@@ -89,6 +95,42 @@ FIRST_QUOTES = 3  # evidence lines quoted in the first reply
 FULL_QUOTES = 6
 
 
+@dataclass(frozen=True)
+class ShownEvidence:
+    """One evidence line as the user sees it, in the markdown reply and in the card."""
+
+    where: str            # "line 5", or "" when the evidence has no line
+    quote: str
+    wrote: bool = False   # the user's own words (a question, a description), not a log line
+    found: str = ""
+    expected: str | None = None   # a configuration check: what the value should have been
+
+
+def shown_evidence(d: Diagnosis, full: bool = False) -> list[ShownEvidence]:
+    """The evidence worth quoting, best first (`quoted_evidence`), as the user sees it."""
+    out = []
+    for ev in quoted_evidence(d, full):
+        where = f"line {ev.line}" if ev.line else ""
+        if ev.kind == "phrase":
+            out.append(ShownEvidence(where, ev.quote, wrote=True))
+            continue
+        quote = ev.quote if full else quote_window(ev.quote)
+        out.append(ShownEvidence(where, quote, found=ev.values.get("value", ""), expected=ev.values.get("expected")))
+    return out
+
+
+def _evidence_line(ev: ShownEvidence) -> str:
+    if ev.wrote:
+        return f"- you wrote ({ev.where}): “{ev.quote}”" if ev.where else f"- you wrote “{ev.quote}”"
+    extra = f" (found `{ev.found}`, expected `{ev.expected}`)" if ev.expected is not None else ""
+    return f"- {ev.where + ': ' if ev.where else ''}{_inline_code(ev.quote)}{extra}"
+
+
+def heading_label(entry: Entry, rank: int, total: int) -> str:
+    """"Diagnosis", "Diagnosis 2 of 3" or "How-to"."""
+    return "How-to" if entry.kind == "howto" else ("Diagnosis" if total == 1 else f"Diagnosis {rank} of {total}")
+
+
 def quoted_evidence(d: Diagnosis, full: bool = False) -> list[Evidence]:
     """The evidence the reply quotes for a problem (none for a how-to): the user's lines and words, never the
     knowledge base's wording a similarity matched. The local page marks the same lines in the paste."""
@@ -97,53 +139,49 @@ def quoted_evidence(d: Diagnosis, full: bool = False) -> list[Evidence]:
     return [ev for ev in distinct_evidence(d) if ev.kind != "similarity"][:FULL_QUOTES if full else FIRST_QUOTES]
 
 
-def _first_steps(lines: list[str]) -> tuple[list[str], int]:
-    """The steps of the first reply: those the paste already answers, then up to FIRST_STEPS to do; and how many
-    steps are left for `explain`."""
+def first_steps(lines: list[str]) -> tuple[list[str], list[str]]:
+    """The step lines of the first reply (those the paste already answers, then up to FIRST_STEPS to do) and the
+    rest, one command or one toggle away; an option with its sub-steps counts as one step."""
     shown: list[str] = []
-    todo = left = 0
+    rest: list[str] = []
+    todo = 0
     for item in steps.items(lines):
         if item[0].split(". ", 1)[-1].startswith(steps.DONE):
             shown += item
-        elif todo < FIRST_STEPS:
+        elif todo < FIRST_STEPS and not rest:
             shown += item
             todo += 1
         else:
-            left += 1
-    return shown, left
+            rest += item
+    return shown, rest
+
+
+def diagnosis_steps(d: Diagnosis, values: Mapping[str, str] | None = None) -> tuple[list[str], list[str]]:
+    """A diagnosis's steps for the user, filled with the paste's values: (first reply, the rest)."""
+    return first_steps(step_lines(d.entry, values, {ev.signal for ev in d.evidence}))
 
 
 def diagnosis_markdown(d: Diagnosis, rank: int, total: int, full: bool = False,
                        values: Mapping[str, str] | None = None) -> str:
     e = d.entry
-    heading = "How-to" if e.kind == "howto" else ("Diagnosis" if total == 1 else f"Diagnosis {rank} of {total}")
+    heading = heading_label(e, rank, total)
     out = [f"### {heading}: {e.title}", f"Confidence {confidence_words(d.confidence)} · `{e.id}`", "", e.summary]
     for other, by in d.ambiguous_with:   # honest first: what else fits this evidence, and what tells them apart
         out += ["", f"**This evidence fits `{other}` as well** (`explain {other}`). What tells them apart: {by}"]
     if e.cause and full:
         out += ["", f"**Cause:** {e.cause}"]
     if d.evidence and e.kind == "problem":
-        out += ["", "**Evidence matched:**"]
-        for ev in quoted_evidence(d, full):
-            if ev.kind == "phrase":   # the user's own words: a question or a description, not a log line
-                out.append(f"- you wrote (line {ev.line}): “{ev.quote}”" if ev.line else f"- you wrote “{ev.quote}”")
-                continue
-            where = f"line {ev.line}: " if ev.line else ""
-            extra = ""
-            if "expected" in ev.values:
-                extra = f" (found `{ev.values.get('value', '')}`, expected `{ev.values['expected']}`)"
-            out.append(f"- {where}{_inline_code(ev.quote if full else quote_window(ev.quote))}{extra}")
-    step_lines = steps.steps_markdown(e.steps, values, {ev.signal for ev in d.evidence})
-    left = 0
-    if not full:   # chat first: the rest is one command away
-        step_lines, left = _first_steps(step_lines)
-        if left:
-            step_lines += ["", f"*{left} more steps, the cause, the verification and the references:* "
-                           f"`explain {e.id}`"]
-    out += ["", "**Resolution:**" if e.kind == "problem" else "**Steps:**", *step_lines]
+        out += ["", "**Evidence matched:**", *map(_evidence_line, shown_evidence(d, full))]
+    shown, rest = diagnosis_steps(d, values)
+    left = len(steps.items(rest))
+    if full:
+        shown, left = shown + rest, 0
+    elif left:   # chat first: the rest is one command away
+        shown += ["", f"*{left} more steps, the cause, the verification and the references:* `explain {e.id}`"]
+    out += ["", "**Resolution:**" if e.kind == "problem" else "**Steps:**", *shown]
     if e.verify and (full or not left):
         out += ["", "**Verify:**", *[f"- {v}" for v in e.verify]]
-    refs = _references_markdown(e)
+    refs = references_markdown(e)
     if refs and (full or not left):
         out += ["", f"References: {refs}"]
     return "\n".join(out)
@@ -226,10 +264,10 @@ def entry_markdown(entry: Entry) -> str:
         out += ["", f"**Cause:** {entry.cause}"]
     if entry.symptoms:
         out += ["", "**Symptoms:**", *[f"- {s}" for s in entry.symptoms]]
-    out += ["", "**Resolution:**" if entry.kind == "problem" else "**Steps:**", *steps.steps_markdown(entry.steps)]
+    out += ["", "**Resolution:**" if entry.kind == "problem" else "**Steps:**", *step_lines(entry)]
     if entry.verify:
         out += ["", "**Verify:**", *[f"- {v}" for v in entry.verify]]
-    refs = _references_markdown(entry)
+    refs = references_markdown(entry)
     if refs:
         out += ["", f"References: {refs}"]
     return "\n".join(out)

@@ -1,5 +1,5 @@
 """Local mode (no WEBEX_ACCESS_TOKEN): a page to paste evidence or upload a file and see exactly the reply the
-bot would post in Webex, rendered, with the feedback card."""
+bot would post in Webex, rendered: the answer card (its buttons work here too) and the markdown as posted."""
 from __future__ import annotations
 
 import base64
@@ -20,6 +20,7 @@ from ..render.calls import call_line
 from ..render.html import to_html
 from ..render.ladder import WIDTH_PX
 from ..render.paste import paste_view, quoted_lines
+from .card_view import card_html, submitted
 from .runtime import Runtime, runtime
 
 blueprint = Blueprint("local", __name__, template_folder="templates")
@@ -51,14 +52,6 @@ def _calls_view(out: Outgoing) -> tuple[list[dict[str, Any]], list[dict[str, Any
     pictures = [{"name": name, "width": WIDTH_PX, "uri": "data:image/png;base64," + base64.b64encode(png).decode()}
                 for name, png in out.pictures]
     return calls, pictures
-
-
-def _card_view(card: dict[str, Any] | None) -> dict[str, Any] | None:
-    if card is None:
-        return None
-    texts = [b["text"] for b in card["body"] if b["type"] == "TextBlock"]
-    facts: list[Any] = next((b["facts"] for b in card["body"] if b["type"] == "FactSet"), [])
-    return {"texts": texts, "facts": facts, "actions": card["actions"], "version": card["version"]}
 
 
 @dataclass
@@ -124,7 +117,7 @@ def diagnose() -> str:
     out = rt.responder.respond(incoming)
     calls, pictures = _calls_view(out)
     marked = quoted_lines(out.report, evidence) if out.report is not None else set()
-    return render_template("local.html", evidence=evidence, parts=_shown(out), card=_card_view(out.card), notice="",
+    return render_template("local.html", evidence=evidence, parts=_shown(out), card=card_html(out.card), notice="",
                            calls=calls, pictures=pictures, marked=len(marked),
                            paste=paste_view(evidence, marked) if marked else [])
 
@@ -138,8 +131,15 @@ def too_large(_error: Exception) -> tuple[str, int]:
 
 @blueprint.post("/feedback")
 def feedback() -> str:
+    """A card button pressed on this page: an acknowledgement shows as a notice, anything else as the reply."""
     rt = _runtime()
-    inputs = {k: request.form.get(k, "") for k in ("kind", "vote", "diagnosis", "entry")}
-    result = rt.responder.feedback(inputs, LOCAL_PERSON, LOCAL_ROOM, f"local-{uuid.uuid4().hex}")
-    notice = result[1] if result else "That vote does not match a diagnosis made here."
-    return render_template("local.html", evidence="", parts=None, card=None, notice=notice)
+    inputs = submitted({k: request.form.get(k, "") for k in request.form})
+    reply = rt.responder.card_action(inputs, LOCAL_PERSON, LOCAL_ROOM, f"local-{uuid.uuid4().hex}")
+    if reply is None:
+        return render_template("local.html", evidence="", parts=None, card=None,
+                               notice="That button does not match a diagnosis made here.")
+    if reply.ack and reply.card is None:
+        notice = Markup(to_html(" ".join(reply.parts)))   # the markdown as Webex would show it
+        return render_template("local.html", evidence="", parts=None, card=None, notice=notice)
+    out = Outgoing(parts=reply.parts, card=reply.card)
+    return render_template("local.html", evidence="", parts=_shown(out), card=card_html(out.card), notice="")

@@ -65,7 +65,8 @@ def fake() -> Iterator[FakeWebex]:
 @pytest.fixture
 def config(tmp_path: Path, fake: FakeWebex) -> Config:
     return Config(access_token=TOKEN, webhook_secret=SECRET, base_url=fake.base_url, data_dir=tmp_path / "var",
-                  evidence_keys=(KEY,), worker_threads=2, sweep_interval=3600.0, max_retry_after=5)
+                  evidence_keys=(KEY,), worker_threads=2, sweep_interval=3600.0, max_retry_after=5,
+                  progress_note_after=3600.0)   # no "Reading your bundle…" note unless a test asks for one
 
 
 @dataclasses.dataclass
@@ -87,21 +88,27 @@ class BotHarness:
         return self.app.test_client()
 
     def deliver(self, resource: str, obj: dict[str, Any], secret: str | None = SECRET,
-                signature: str | None = None) -> Any:
-        payload = self.fake.webhook_payload(resource, "created", obj)
+                signature: str | None = None, actor: str | None = None) -> Any:
+        payload = self.fake.webhook_payload(resource, "created", obj, actor)
         body = json.dumps(payload).encode()
         headers = {"Content-Type": "application/json"}
         if signature is not None:
             headers["X-Spark-Signature"] = signature
         elif secret is not None:
             headers["X-Spark-Signature"] = sign(body, secret)
-        path = "/webhooks/messages" if resource == "messages" else "/webhooks/attachment-actions"
+        path = {"messages": "/webhooks/messages", "memberships": "/webhooks/memberships"}.get(
+            resource, "/webhooks/attachment-actions")
         return self.client().post(path, data=body, headers=headers)
 
     def say(self, person: str, room: str, text: str, **kwargs: Any) -> tuple[dict[str, Any], Any]:
         """A person posts; Webex delivers the webhook; returns (message, webhook response)."""
         msg = self.fake.user_posts(person, room, text, **kwargs)
         return msg, self.deliver("messages", msg)
+
+    def add(self, person: str, room: str, actor: str) -> tuple[dict[str, Any], Any]:
+        """`actor` adds `person` to `room`; Webex delivers the memberships webhook; (membership, response)."""
+        membership = self.fake.add_member(room, person, actor)
+        return membership, self.deliver("memberships", membership, actor=actor)
 
     def drain(self) -> None:
         assert self.rt.worker.drain(30), "background jobs did not finish"
@@ -225,7 +232,7 @@ def storage_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]
 
     with psycopg.connect(url, autocommit=True) as conn:  # a clean schema for every test
         for table in ("schema_version", "jobs", "diagnoses", "case_links", "thread_cases", "thread_calls",
-                      "feedback"):
+                      "feedback", "greeted_rooms", "thread_evidence"):
             conn.execute(f"DROP TABLE IF EXISTS {table}")
     yield url
 

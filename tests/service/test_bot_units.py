@@ -9,7 +9,7 @@ import zipfile
 import pytest
 
 from bot.chat.access import AccessPolicy
-from bot.chat.cards import feedback_card, parse_feedback
+from bot.chat.cards import Vote, answer_card, parse_action
 from bot.chat.config import Config, ConfigError
 from bot.render.html import to_html
 from matchers import Intake, Limits, read_evidence
@@ -197,13 +197,17 @@ def test_access_policy():
 
 
 def test_card_round_trip(engine):
-    d = engine.diagnose('Detail="self signed certificate in certificate chain"').diagnoses[0]
-    card = feedback_card(d, "abc123")
+    report = engine.diagnose('Detail="self signed certificate in certificate chain"')
+    d = report.diagnoses[0]
+    card = answer_card(report, "ab" * 16)
     assert card["version"] == "1.3" and card["type"] == "AdaptiveCard"
-    votes = [parse_feedback(a["data"]) for a in card["actions"]]
-    assert votes == [("abc123", d.entry.id, "up"), ("abc123", d.entry.id, "down")]
-    assert parse_feedback({"vote": "up"}) is None and parse_feedback("x") is None
-    assert parse_feedback({**card["actions"][0]["data"], "diagnosis": "x" * 100}) is None
+    votes = [parse_action(a["data"]) for a in card["actions"] if a["type"] == "Action.Submit"]
+    assert votes == [Vote("ab" * 16, d.entry.id, "up"), Vote("ab" * 16, d.entry.id, "down")]
+    data = card["actions"][-1]["data"]
+    assert parse_action({"vote": "up"}) is None and parse_action("x") is None
+    for forged in ({**data, "diagnosis": "x" * 100}, {**data, "diagnosis": "AB" * 16}, {**data, "vote": "maybe"},
+                   {**data, "entry": "Not An Id"}, {**data, "kind": "other"}, {**data, "entry": 7}):
+        assert parse_action(forged) is None, forged
 
 
 def test_concurrent_diagnoses_in_one_process(engine, tmp_path, cipher):

@@ -35,9 +35,10 @@ def test_page_shows_the_reply_the_bot_would_post(local_app):
     client = local_app.test_client()
     assert "Evidence or question" in client.get("/").get_data(as_text=True)
     page = client.post("/", data={"evidence": SELF_SIGNED}).get_data(as_text=True)
-    assert "<h3>Diagnosis: Expressway-E does not trust" in page
-    assert "markdown as posted" in page and "### Diagnosis: Expressway-E does not trust" in page
     assert 'id="card"' in page and "Adaptive Card 1.3" in page
+    assert "<h3>Expressway-E does not trust" in page                   # the card holds the answer
+    assert '<details id="details"><summary>Show cause, ' in page      # its hidden section, opened by its toggle
+    assert "markdown posted with the card" in page and "### Diagnosis: Expressway-E does not trust" in page
 
 
 def test_page_escapes_pasted_markup(local_app):
@@ -131,15 +132,19 @@ def test_paste_and_see_the_rendered_reply_in_chromium(browser, served, tmp_path)
     box = browser.find_element(By.ID, "evidence")
     box.send_keys(SELF_SIGNED + "<img src=x onerror=\"document.title='pwned'\"> SR 694123456")
     browser.find_element(By.ID, "diagnose").click()
-    heading = wait_for(browser, By.CSS_SELECTOR, "#reply .message h3")
-    assert heading.text.startswith("Diagnosis: Expressway-E does not trust")
-    steps = browser.find_elements(By.CSS_SELECTOR, "#reply .message ol li")
+    heading = wait_for(browser, By.CSS_SELECTOR, "#card h3")
+    assert heading.text.startswith("Expressway-E does not trust")
+    steps = browser.find_elements(By.CSS_SELECTOR, "#card > .tb ol li")
     assert len(steps) >= 3
+    cause = browser.find_element(By.CSS_SELECTOR, "#details")
+    assert "References" not in cause.text                                 # hidden until its toggle
+    cause.find_element(By.TAG_NAME, "summary").click()                   # the toggle shows the rest
+    assert "Cause" in cause.text and "References" in cause.text
     link = browser.find_element(By.LINK_TEXT, "694123456")
     assert link.get_attribute("href") == "https://mycase.cloudapps.cisco.com/case/694123456"
     assert browser.title != "pwned"
     # the pasted <img> stays text; the only picture is the failing call's ladder, in the call list
-    assert browser.execute_script("return document.querySelectorAll('#reply .message:not(.calls) img').length") == 0
+    assert browser.execute_script("return document.querySelectorAll('#reply #card img').length") == 0
     assert browser.execute_script("return document.querySelectorAll('#calls img').length") == 1
     browser.save_screenshot(str(tmp_path / "local-page.png"))
     browser.find_element(By.CSS_SELECTOR, "#card .vote-up").click()
@@ -154,7 +159,7 @@ def test_upload_a_file_in_chromium(browser, served, tmp_path):
     browser.get(served + "/")
     browser.find_element(By.ID, "file").send_keys(str(log))
     browser.find_element(By.ID, "diagnose").click()
-    text = wait_for(browser, By.CSS_SELECTOR, "#reply .message").find_element(By.XPATH, "..").text
+    text = wait_for(browser, By.CSS_SELECTOR, "#card").text
     assert "Expressway-E does not trust" in text and "line 4: expe.log · Event=" in text
 
 
@@ -225,8 +230,8 @@ def test_try_an_example_in_chromium(browser, served):
     browser.get(served + "/")
     Select(browser.find_element(By.ID, "example")).select_by_value("tcpdump-syn-answered-by-rst.txt")
     browser.find_element(By.ID, "try-example").click()
-    heading = wait_for(browser, By.CSS_SELECTOR, "#reply .message h3")
-    assert heading.text.startswith("Diagnosis: Expressway-E is not listening on TCP 5062")
+    heading = wait_for(browser, By.CSS_SELECTOR, "#card h3")
+    assert heading.text.startswith("Expressway-E is not listening on TCP 5062")
     box = browser.find_element(By.ID, "evidence").get_attribute("value")
     assert box.replace("\r\n", "\n") == (SAMPLES / "tcpdump-syn-answered-by-rst.txt").read_text(encoding="utf-8")
 

@@ -29,8 +29,9 @@ def test_failing_call_is_posted_as_a_png_under_the_diagnosis_and_calls_lists_the
     replies = bot.replies(pictures=True)
     files = [r for r in replies if r.get("files")]
     assert len(files) == 1 and all(r["parentId"] == msg["id"] for r in replies)
-    text_first = [r for r in replies if not r.get("files") and "attachments" not in r]
-    assert replies.index(text_first[-1]) < replies.index(files[0])          # under the diagnosis
+    answer = [r for r in replies if not r.get("files")]
+    assert len(answer) == 1 and "attachments" in answer[0]                  # the answer card
+    assert replies.index(answer[0]) < replies.index(files[0])               # under the diagnosis
     stored = fake.state.files[files[0]["files"][0].rsplit("/", 1)[1]]
     assert stored.name.endswith(".png") and files[0]["fileTypes"] == ["image/png"]
     with Image.open(io.BytesIO(stored.data)) as image:

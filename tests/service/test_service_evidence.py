@@ -15,6 +15,7 @@ from bot.chat.config import Config
 from bot.render.markdown import WEBEX_MESSAGE_LIMIT
 from bot.web.app import create_app
 from bot.web.runtime import runtime
+from tests.card_text import answer_text, card_of
 from tests.evidence_builders import (
     ACK,
     FIN,
@@ -71,15 +72,18 @@ def zipped(members: dict[str, bytes]) -> bytes:
 
 
 def text_replies(bot, after: int = 0) -> list[str]:
-    """The bot's text messages (not cards), from the `after`-th message on; each must fit in one Webex message."""
-    parts = [r["markdown"] for r in bot.replies()[after:] if "attachments" not in r]
-    assert all(len(p.encode()) <= WEBEX_MESSAGE_LIMIT for p in parts), [len(p.encode()) for p in parts]
-    return parts
+    """What the bot's answers say (a card's text, or the markdown of a reply without one), from the `after`-th
+    message on; each message's markdown must fit in one Webex message."""
+    posts = bot.replies()[after:]
+    assert all(len(r["markdown"].encode()) <= WEBEX_MESSAGE_LIMIT for r in posts)
+    return [answer_text(r) for r in posts]
 
 
 def ids(reply: str) -> list[str]:
-    """Entry ids of the diagnoses in a reply, in order."""
-    return re.findall(r"^Confidence (?:certain|likely|possible) \(\d+%\) · `([a-z0-9-]+)`$", reply, re.MULTILINE)
+    """Entry ids of the diagnoses in an answer card's text, best first (the top one, then "also possible")."""
+    found = re.findall(r"^Entry: ([a-z0-9-]+)$|· (?:certain|likely|possible) \(\d+%\) · ([a-z0-9-]+)$", reply,
+                       re.MULTILINE)
+    return [top or other for top, other in found]
 
 
 def attach(bot, people, fake, text: str, files: dict[str, bytes]) -> str:
@@ -103,9 +107,13 @@ def test_factory_certificate_attached_as_pem(bot, people, fake):
     _, leaf = factory_certificate("expe01")
     reply = attach(bot, people, fake, "", {"expe01.pem": leaf.pem.encode()})
     assert ids(reply)[0] == "tls-expe-default-selfsigned-cert"
-    assert "**Certificate checks** (`expe01.pem`, 1 certificate(s))" in reply
+    assert "**Certificate checks** (expe01.pem, 1 certificate(s))" in reply
     assert "❌ fail · issuer: Expressway factory certificate" in reply
-    assert reply.index("**Certificate checks**") < reply.index("### Diagnosis")
+    assert reply.index("Evidence matched") < reply.index("What I read from the files") < reply.index(
+        "**Certificate checks**")   # the verdict first, what it rests on one toggle away
+    card = card_of(bot.replies()[-1])
+    assert [a["targetElements"] for a in card["actions"] if a["type"] == "Action.ToggleVisibility"] == [
+        ["details"], ["read"]]
 
 
 def test_der_certificate_and_case_history_keeps_it_encrypted(bot, people, fake):
@@ -124,7 +132,7 @@ def test_der_certificate_and_case_history_keeps_it_encrypted(bot, people, fake):
 def test_capture_with_syn_answered_by_rst(bot, people, fake):
     reply = attach(bot, people, fake, "", {"expe-5062.pcap": syn_rst_capture()})
     assert ids(reply)[0] == "in-expe-not-listening-5062"
-    assert "**Packet capture** `expe-5062.pcap`: 2 packets" in reply
+    assert "**Packet capture** expe-5062.pcap: 2 packets" in reply
     assert "expe-5062.pcap · " in reply   # the evidence quotes the capture summary
 
 
@@ -132,7 +140,7 @@ def test_pasted_log_line_and_attached_capture_give_one_answer(bot, people, fake)
     reply = attach(bot, people, fake, f"inbound calls fail\n{CERT_UNKNOWN_LOG}",
                    {"expe-5062.pcapng": leaf_only_capture()})
     assert ids(reply)[0] == "tls-expe-incomplete-cert-chain"
-    assert reply.count("### Diagnosis") == len(ids(reply))           # one report, not one per piece
+    assert len(bot.replies()) == 1                                   # one report, not one per piece
     assert "expe-5062.pcapng · " in reply and "sslv3 alert certificate unknown" in reply
 
 
@@ -143,13 +151,13 @@ def test_bundle_with_a_log_and_a_capture_is_read_in_full(bot, people, fake):
         "../../escape.pcap": syn_rst_capture(),
     })
     reply = attach(bot, people, fake, "", {"diagnostic_log_expe01.zip": bundle})
-    assert reply.startswith("Read 1 text file(s) and 1 packet capture(s) from `diagnostic_log_expe01.zip`: "
-                            "`diagnostic_log/loggingsnapshot_expe01.log`, `diagnostic_log/tcpdump_5062.pcap`.")
-    assert "`../../escape.pcap` (unsafe path)" in reply and "in-expe-not-listening-5062" not in reply
-    assert "**Packet capture** `diagnostic_log/tcpdump_5062.pcap`" in reply
+    assert ("Read 1 text file(s) and 1 packet capture(s) from diagnostic_log_expe01.zip: "
+            "diagnostic_log/loggingsnapshot_expe01.log, diagnostic_log/tcpdump_5062.pcap.") in reply
+    assert "../../escape.pcap (unsafe path)" in reply and "in-expe-not-listening-5062" not in reply
+    assert "**Packet capture** diagnostic_log/tcpdump_5062.pcap" in reply
     assert ids(reply)[0] == "tls-expe-incomplete-cert-chain"
     assert "diagnostic_log/tcpdump_5062.pcap · " in reply   # evidence from the capture in the bundle
-    assert "line 4: `diagnostic_log/loggingsnapshot_expe01.log · " in reply
+    assert "line 4: diagnostic_log/loggingsnapshot_expe01.log · " in reply
 
 
 def test_capture_in_a_bundle_stays_within_the_unpacked_limit(make_bot, people, fake):
@@ -159,15 +167,18 @@ def test_capture_in_a_bundle_stays_within_the_unpacked_limit(make_bot, people, f
     assert "unpacks to more than 4 KB" in reply and "### Diagnosis" not in reply
 
 
-def test_long_reply_is_split_under_the_webex_limit(bot, people, fake):
+def test_a_long_answer_stays_one_card_within_its_size(bot, people, fake):
+    from bot.chat.cards import MAX_CARD_BYTES, card_bytes
+    from bot.render.fallback import FALLBACK_LIMIT
+
     _, leaf = factory_certificate("expe01")
     urls = [fake.add_file("expe-5062.pcap", syn_rst_capture(60)), fake.add_file("expe01.pem", leaf.pem.encode())]
     bot.say(people["alice"], people["dm"], CERT_UNKNOWN_LOG, files=urls)
-    reply_parts = text_replies(bot)    # asserts every part fits
-    assert len(reply_parts) > 1
-    assert all(p.count("```") % 2 == 0 for p in reply_parts)   # no code block cut in two
-    whole = "\n\n".join(reply_parts)
-    assert "**Packet capture** `expe-5062.pcap`: 120 packets" in whole and "**Certificate checks**" in whole
+    [answer] = bot.replies()
+    assert len(answer["markdown"].encode()) <= FALLBACK_LIMIT and card_bytes(card_of(answer)) <= MAX_CARD_BYTES
+    whole = answer_text(answer)
+    assert "**Packet capture** expe-5062.pcap: 120 packets" in whole and "**Certificate checks**" in whole
+    assert " …" in whole                                        # the capture's list was cut to fit
 
 
 # ---------------------------------------------------------------- screenshots
@@ -175,8 +186,8 @@ def test_screenshot_of_a_log_line_is_read_and_diagnosed(tesseract, bot, people, 
     shot = screenshot(UNTRUSTED, "DejaVuSans.ttf", 16, False, False)
     reply = attach(bot, people, fake, "", {"event-log.png": shot})
     assert ids(reply)[0] == "tls-expe-untrusted-webex-ca"
-    assert "_Text read from the image `event-log.png` with OCR" in reply
-    assert "self signed certificate in certificate chain" in reply.split("### Diagnosis")[0]   # the quote
+    assert "_Text read from the image event-log.png with OCR" in reply
+    assert "self signed certificate in certificate chain" in reply.split("What I read")[1]   # the OCR quote
 
 
 def test_without_tesseract_the_reply_says_image_reading_is_unavailable(bot, people, fake, monkeypatch):
@@ -187,7 +198,7 @@ def test_without_tesseract_the_reply_says_image_reading_is_unavailable(bot, peop
     assert alone.startswith("I could not read the attachment: I cannot read the image shot.png: "
                             "image reading is unavailable")
     with_text = attach(bot, people, fake, CERT_UNKNOWN_LOG, {"shot.jpg": png})
-    assert "image reading is unavailable" in with_text and "### Diagnosis" in with_text
+    assert "image reading is unavailable" in with_text and "Evidence matched" in with_text
 
 
 # ---------------------------------------------------------------- local page

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.card_text import action
 from tests.service.conftest import SECRET, TOKEN, serve_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,18 +36,20 @@ def register_cli(fake, tmp_path, url):
 def test_register_webhooks_creates_updates_and_reactivates(fake, tmp_path):
     first = register_cli(fake, tmp_path, "https://bot.example.com/")
     assert first.returncode == 0, first.stderr
-    assert first.stdout.count("created ") == 2
+    assert first.stdout.count("created ") == 3
     hooks = sorted(fake.state.webhooks.values(), key=lambda h: h["resource"])
     assert [(h["resource"], h["event"], h["targetUrl"], h["secret"]) for h in hooks] == [
         ("attachmentActions", "created", "https://bot.example.com/webhooks/attachment-actions", SECRET),
+        ("memberships", "created", "https://bot.example.com/webhooks/memberships", SECRET),
         ("messages", "created", "https://bot.example.com/webhooks/messages", SECRET)]
-    hooks[1]["status"] = "inactive"
+    hooks[2]["status"] = "inactive"
     hooks[0]["secret"] = "old-secret"
     second = register_cli(fake, tmp_path, "https://new.example.com")
     assert second.returncode == 0, second.stderr
     assert "re-activated hybridcall-diag messages -> https://new.example.com/webhooks/messages" in second.stdout
     assert "updated hybridcall-diag card submissions" in second.stdout
-    assert len(fake.state.webhooks) == 2
+    assert "updated hybridcall-diag memberships" in second.stdout
+    assert len(fake.state.webhooks) == 3
     assert all(h["status"] == "active" and h["secret"] == SECRET and h["targetUrl"].startswith("https://new.")
                for h in fake.state.webhooks.values())
 
@@ -66,19 +69,19 @@ def test_webex_delivers_to_the_served_bot_end_to_end(make_bot, people, fake, tmp
         assert register_cli(fake, tmp_path, url).returncode == 0
         fake.deliver = True
         msg = fake.user_posts(people["alice"], people["team"], SELF_SIGNED)
+        replies = fake.wait_for_posts(1)
+        assert len(replies) == 1 and replies[0]["parentId"] == msg["id"]
+        card = replies[0]
+        fake.submit_card(people["alice"], card["id"], action(card, "👍"))
         replies = fake.wait_for_posts(2)
-        assert len(replies) == 2 and all(r["parentId"] == msg["id"] for r in replies)
-        card = replies[1]
-        fake.submit_card(people["alice"], card["id"], card["attachments"][0]["content"]["actions"][0]["data"])
-        replies = fake.wait_for_posts(3)
-        assert "helped" in replies[2]["markdown"]
+        assert "helped" in replies[1]["markdown"]
         deadline = time.monotonic() + 10
-        while len(fake.state.deliveries) < 5 and time.monotonic() < deadline:  # 1 + 1 + the bot's own 3
+        while len(fake.state.deliveries) < 4 and time.monotonic() < deadline:  # 1 + 1 + the bot's own 2
             time.sleep(0.05)
         bot.drain()
         time.sleep(0.3)
         assert {d["status"] for d in fake.state.deliveries} == {200}
-        assert len(fake.bot_messages()) == 3  # the bot's own messages came back as webhooks and were ignored
+        assert len(fake.bot_messages()) == 2  # the bot's own messages came back as webhooks and were ignored
         assert bot.storage.job_counts() == {"done": 2}
         assert bot.storage.table_counts()["feedback"] == 1
     finally:

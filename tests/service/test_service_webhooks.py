@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 
 from bot.chat.config import Config, ConfigError
+from bot.render.fallback import FALLBACK_LIMIT
 from bot.render.markdown import NO_MATCH_HELP
 from matchers import load_knowledge_base
+from tests.card_text import answer_text, buttons, card_of
 from tests.service.conftest import SECRET, TOKEN
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,21 +26,25 @@ def only_text(replies):
     return [r for r in replies if "attachments" not in r]
 
 
+def only_cards(replies):
+    return [r for r in replies if "attachments" in r]
+
+
 # ---------------------------------------------------------------- signatures and acknowledgement
-def test_signed_webhook_gets_threaded_reply_with_card(bot, people, fake):
+def test_signed_webhook_gets_one_threaded_answer_card(bot, people, fake):
     msg, resp = bot.say(people["alice"], people["dm"], SAMPLE)
     assert resp.status_code == 200 and resp.json["status"] == "queued"
     replies = bot.replies()
-    assert len(replies) == 2
-    text, card = replies
-    assert text["parentId"] == msg["id"] and card["parentId"] == msg["id"]
-    assert text["markdown"].startswith("### Diagnosis: TLS verify inbound mapping is Off")
-    assert "**Resolution:**" in text["markdown"]
-    content = card["attachments"][0]["content"]
+    assert len(replies) == 1                      # the answer is one post: the card with its fallback text
+    answer = replies[0]
+    assert answer["parentId"] == msg["id"]
+    assert answer["markdown"].startswith("### Diagnosis: TLS verify inbound mapping is Off")
+    assert "**Resolution:**" in answer["markdown"] and len(answer["markdown"].encode()) <= FALLBACK_LIMIT
+    content = card_of(answer)
     assert content["version"] == "1.3"
-    assert [a["title"] for a in content["actions"]] == ["👍 Yes", "👎 No"]
-    assert content["actions"][0]["data"]["entry"] == "tls-inbound-mapping-off"
-    assert "Top diagnosis" in card["markdown"]
+    assert buttons(answer) == ["Show cause, 3 more steps, verify, references", "👍 Yes", "👎 No"]
+    assert content["actions"][1]["data"]["entry"] == "tls-inbound-mapping-off"
+    assert "TLS verify inbound mapping is Off" in answer_text(answer)
     assert bot.storage.table_counts()["diagnoses"] == 1
 
 
@@ -89,7 +95,7 @@ def test_acknowledgement_does_not_wait_for_the_work(bot, people, fake):
     resp = bot.deliver("messages", msg)
     elapsed = time.perf_counter() - start
     assert resp.status_code == 200 and elapsed < 0.5
-    assert len(bot.replies()) == 2
+    assert len(bot.replies()) == 1
 
 
 # ---------------------------------------------------------------- exactly once
@@ -98,7 +104,7 @@ def test_duplicate_deliveries_are_processed_once(bot, people, fake):
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
         statuses = [f.result().json["status"] for f in [pool.submit(bot.deliver, "messages", msg) for _ in range(8)]]
     assert statuses.count("queued") == 1 and statuses.count("duplicate") == 7
-    assert len(bot.replies()) == 2
+    assert len(bot.replies()) == 1
     assert fake.state.calls["GET messages/{id}"] == 1
 
 
@@ -113,7 +119,7 @@ def test_duplicates_across_instances_and_restarts(make_bot, people, fake):
     restarted = make_bot()
     assert restarted.deliver("messages", msg).json["status"] == "duplicate"
     restarted.drain()
-    assert len(fake.bot_messages()) == 2
+    assert len(fake.bot_messages()) == 1
 
 
 def test_two_instances_on_a_shared_database_answer_once(make_bot, people, fake, storage_url, cipher):
@@ -141,7 +147,7 @@ def test_a_job_stranded_by_a_dead_instance_is_taken_over(make_bot, people, fake)
                                 grace=0)
     survivor = make_bot()
     assert survivor.rt.worker.sweep() == 1
-    assert len(survivor.replies()) == 2
+    assert len(survivor.replies()) == 1
     assert survivor.rt.worker.sweep() == 0
     assert survivor.storage.job_status(f"message:{msg['id']}")["status"] == "done"
 
@@ -196,21 +202,21 @@ def test_reply_goes_to_the_thread_root_when_the_user_writes_in_a_thread(bot, peo
     bot.drain()
     follow, _ = bot.say(people["alice"], people["team"], SELF_SIGNED, parent_id=root["id"])
     replies = bot.replies()
-    assert len(replies) == 3
+    assert len(replies) == 2
     assert all(r["parentId"] == root["id"] for r in replies)
     assert "Expressway-E does not trust" in replies[1]["markdown"]
 
 
 # ---------------------------------------------------------------- what the reply says
-def test_long_reply_is_split_within_the_webex_limit(bot, people, fake):
+def test_a_long_answer_is_one_card_with_a_short_fallback(bot, people, fake):
     kb = load_knowledge_base()
     text = "\n".join(ex for e in kb for ex in e.positive_examples)
     bot.say(people["alice"], people["dm"], text)
-    replies = only_text(bot.replies())
-    assert len(replies) >= 2
-    assert all(len(r["markdown"].encode()) <= 7439 for r in replies)
-    joined = "\n\n".join(r["markdown"] for r in replies)
-    assert joined.count("### Diagnosis") >= 2
+    replies = bot.replies()
+    assert len(replies) == 1 and card_of(replies[0]) is not None
+    assert len(replies[0]["markdown"].encode()) <= FALLBACK_LIMIT
+    assert "Also possible: " in replies[0]["markdown"]            # the other diagnoses are named
+    assert "Also possible" in answer_text(replies[0])
 
 
 def test_no_match_says_so_and_what_would_help(bot, people, fake):
@@ -250,7 +256,7 @@ def test_a_pasted_log_containing_help_is_evidence(bot, people, fake):
     replies = bot.replies()
     assert "Expressway-E does not trust" in replies[0]["markdown"]
     bot.say(people["alice"], people["dm"], "help me: " + SELF_SIGNED.strip())
-    assert "Expressway-E does not trust" in bot.replies()[2]["markdown"]
+    assert "Expressway-E does not trust" in bot.replies()[1]["markdown"]
 
 
 def test_why_603_question_is_answered(bot, people, fake):
@@ -302,36 +308,33 @@ def test_reply_that_cannot_be_posted_is_retried_later_and_logged(bot, people, fa
     assert bot.storage.job_status(job)["status"] == "done"
 
 
-def test_a_retried_job_does_not_repost_parts_already_posted(bot, people, fake):
-    kb = load_knowledge_base()
-    text = "\n".join(ex for e in kb for ex in e.positive_examples)
-    # the second part fails past the in-place retries; the first is already posted
-    msg = fake.user_posts(people["alice"], people["dm"], text)
+def test_a_retried_job_does_not_repost_what_was_already_posted(bot, people, fake):
+    from bot.chat.webex import TransientWebexError
+    from tests.call_logs import Log, Site, inbound
 
-    class FailSecond:
-        count = 0
+    log = Log()
+    inbound(log, Site(), 0.0, 500, reject_at_c=True)
+    url = fake.add_file("expe-diag.log", ("\n".join(log.lines()) + "\n").encode())
+    msg = fake.user_posts(people["alice"], people["dm"], "inbound calls fail", files=[url])
+    original, outage = bot.rt.webex.post_file, [True]
 
-    original = bot.rt.webex.post_message
-
-    def flaky(room_id, markdown, parent_id=None, attachments=None, text=None):
-        FailSecond.count += 1
-        if FailSecond.count == 2:
-            from bot.chat.webex import TransientWebexError
+    def ladder_fails_once(*args, **kwargs):   # the answer card is posted; the ladder under it is not
+        if outage.pop() if outage else False:
             raise TransientWebexError("simulated outage", 503)
-        return original(room_id, markdown, parent_id=parent_id, attachments=attachments, text=text)
+        return original(*args, **kwargs)
 
-    bot.rt.webex.post_message = flaky
+    bot.rt.webex.post_file = ladder_fails_once
     bot.deliver("messages", msg)
     bot.drain()
     job = f"message:{msg['id']}"
-    assert bot.storage.job_status(job)["progress"]["posted"] == 1
+    status = bot.storage.job_status(job)
+    assert status["status"] == "retry" and status["progress"]["posted"] == 1
     bot.storage._execute("UPDATE jobs SET available_at = 0 WHERE id = ?", (job,))
     bot.rt.worker.sweep()
-    replies = bot.replies()
-    texts = [r["markdown"] for r in only_text(replies)]
-    assert len(texts) == len(set(texts)) >= 2  # every part once
-    assert len([r for r in replies if "attachments" in r]) == 1
-    assert bot.storage.table_counts()["diagnoses"] == 1  # the retry reused the recorded diagnosis
+    replies = bot.replies(pictures=True)
+    assert len(only_cards(replies)) == 1                        # the answer once
+    assert len([r for r in replies if r.get("files")]) == 1     # the ladder once, after the retry
+    assert bot.storage.table_counts()["diagnoses"] == 1         # the retry reused the recorded diagnosis
 
 
 def test_deleted_message_is_not_retried(bot, people, fake):

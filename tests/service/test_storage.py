@@ -116,7 +116,8 @@ def test_diagnoses_cases_threads_and_feedback(storage_url, cipher):
         assert [h.id for h in history] == [d1]
         assert history[0].evidence == "secret log line" and history[0].feedback == {"up": 2}
         assert s.get_diagnosis(d2).evidence is None
-        assert s.table_counts() == {"jobs": 0, "diagnoses": 2, "case_links": 1, "thread_cases": 2, "feedback": 2}
+        assert s.table_counts() == {"jobs": 0, "diagnoses": 2, "case_links": 1, "thread_cases": 2, "feedback": 2,
+                                  "greeted_rooms": 0, "thread_evidence": 0}
         with pytest.raises(ValueError):
             s.record_feedback(d1, "p1", "tls-x", "meh", "a4")
     finally:

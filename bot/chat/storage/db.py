@@ -18,8 +18,20 @@ from ..crypto import EvidenceCipher
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 5
 _ADVISORY_LOCK = 0x48434442  # "HCDB": serialises schema creation across PostgreSQL clients
+
+# _SCHEMA is version 1 and never changes; each later version is the statements that bring a database from the
+# version before it, applied in order, once, in the same transaction that records the new version.
+_MIGRATIONS: dict[int, tuple[str, ...]] = {
+    2: ("ALTER TABLE diagnoses ADD COLUMN candidates TEXT NOT NULL DEFAULT '[]'",),   # a triage's problems
+    3: ("ALTER TABLE feedback ADD COLUMN right_entry TEXT NOT NULL DEFAULT ''",       # after 👎: the right one
+        "ALTER TABLE feedback ADD COLUMN reason {blob}"),                              # and why (encrypted)
+    4: ("CREATE TABLE greeted_rooms (room_id TEXT PRIMARY KEY, created {real} NOT NULL)",),   # greeted once
+    5: ("CREATE TABLE thread_evidence (room_id TEXT NOT NULL, thread_id TEXT NOT NULL, updated {real} NOT NULL, "
+        "evidence {blob} NOT NULL, PRIMARY KEY (room_id, thread_id))",                   # follow-ups (encrypted)
+        "CREATE INDEX thread_evidence_updated ON thread_evidence (updated)"),
+}
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
@@ -196,30 +208,43 @@ class Database:
             finally:
                 self._local.in_tx = False
 
-    def _create_schema(self) -> None:
-        types = {"real": "REAL", "blob": "BLOB"} if self.dialect == "sqlite" else {
+    @property
+    def _types(self) -> dict[str, str]:
+        return {"real": "REAL", "blob": "BLOB"} if self.dialect == "sqlite" else {
             "real": "DOUBLE PRECISION", "blob": "BYTEA"}
-        statements = [s.strip() for s in _SCHEMA.format(**types).split(";") if s.strip()]
+
+    def _create_schema(self) -> None:
         if self.dialect == "postgres":
             self._execute("SELECT pg_advisory_lock(?)", (_ADVISORY_LOCK,))
             try:
-                for statement in statements:
-                    self._execute(statement)
-                self._set_version()
+                with self._tx():
+                    self._migrate()
             finally:
                 self._execute("SELECT pg_advisory_unlock(?)", (_ADVISORY_LOCK,))
         else:
             with self._tx():
-                for statement in statements:
-                    self._execute(statement)
-                self._set_version()
+                self._migrate()
 
-    def _set_version(self) -> None:
+    def _migrate(self) -> None:
+        """Create version 1 where nothing is, then apply every later version the database lacks."""
+        for statement in (s.strip() for s in _SCHEMA.format(**self._types).split(";")):
+            if statement:
+                self._execute(statement)
+        version = self.schema_version()
+        if version is None:
+            self._execute("INSERT INTO schema_version (version) VALUES (1)")
+            version = 1
+        elif version > SCHEMA_VERSION:
+            raise StorageError(f"database schema {version} is newer than this code ({SCHEMA_VERSION})")
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            for statement in _MIGRATIONS[target]:
+                self._execute(statement.format(**self._types))
+            self._execute("INSERT INTO schema_version (version) VALUES (?)", (target,))
+            log.info("database schema moved to version %d", target)
+
+    def schema_version(self) -> int | None:
         row = self._execute("SELECT MAX(version) FROM schema_version").fetchone()
-        if row[0] is None:
-            self._execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
-        elif row[0] > SCHEMA_VERSION:
-            raise StorageError(f"database schema {row[0]} is newer than this code ({SCHEMA_VERSION})")
+        return None if row[0] is None else int(row[0])
 
     def ping(self) -> bool:
         try:
@@ -231,7 +256,7 @@ class Database:
 
     def table_counts(self) -> dict[str, int]:
         """Row counts, for tests and the health page."""
-        names = ("jobs", "diagnoses", "case_links", "thread_cases", "feedback")
+        names = ("jobs", "diagnoses", "case_links", "thread_cases", "feedback", "greeted_rooms", "thread_evidence")
         return {n: self._execute(f"SELECT COUNT(*) FROM {n}").fetchone()[0] for n in names}
 
 

@@ -26,6 +26,18 @@ class NewDiagnosis:
     results: list[dict[str, Any]]          # [{"id", "title", "confidence"}], best first
     evidence: str | None = None            # kept (encrypted) only when the diagnosis is linked to a case
     cases: Sequence[str] = ()
+    candidates: list[dict[str, str]] = field(default_factory=list)   # a triage's problems: [{"id", "title"}]
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """One person's feedback on a diagnosis: the vote and, after 👎, what was right and why."""
+
+    person_id: str
+    entry_id: str
+    vote: str
+    right_entry: str = ""
+    reason: str = ""
 
 
 @dataclass(kw_only=True)
@@ -48,9 +60,11 @@ class Records(Database):
         with self._tx():
             self._execute(
                 "INSERT INTO diagnoses (id, created, message_id, room_id, room_type, thread_id, person_id, source, "
-                "outcome, top_entry, top_confidence, results, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "outcome, top_entry, top_confidence, results, evidence, candidates) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (diagnosis_id, now, new.message_id, new.room_id, new.room_type, new.thread_id, new.person_id,
-                 new.source, new.outcome, top["id"], float(str(top["confidence"])), json.dumps(new.results), evidence))
+                 new.source, new.outcome, top["id"], float(str(top["confidence"])), json.dumps(new.results), evidence,
+                 json.dumps(new.candidates)))
             for case in dict.fromkeys(new.cases):
                 self._execute("INSERT INTO case_links (case_number, diagnosis_id, created) VALUES (?, ?, ?) "
                               "ON CONFLICT (case_number, diagnosis_id) DO NOTHING", (case, diagnosis_id, now))
@@ -96,7 +110,7 @@ class Records(Database):
     def _diagnoses(self, where: str, params: Sequence[Any]) -> list[DiagnosisRecord]:
         rows = self._execute(
             "SELECT d.id, d.created, d.message_id, d.room_id, d.room_type, d.thread_id, d.person_id, d.source, "
-            f"d.outcome, d.results, d.evidence FROM diagnoses d {where}", params).fetchall()
+            f"d.outcome, d.results, d.evidence, d.candidates FROM diagnoses d {where}", params).fetchall()
         records = []
         for r in rows:
             evidence = None
@@ -107,7 +121,8 @@ class Records(Database):
                     log.warning("evidence of diagnosis %s cannot be decrypted with the configured keys", r[0])
             records.append(DiagnosisRecord(
                 id=r[0], created=r[1], message_id=r[2], room_id=r[3], room_type=r[4], thread_id=r[5],
-                person_id=r[6], source=r[7], outcome=r[8], results=json.loads(r[9]), evidence=evidence))
+                person_id=r[6], source=r[7], outcome=r[8], results=json.loads(r[9]), evidence=evidence,
+                candidates=json.loads(r[11] or "[]")))
         if records:
             counts = self.feedback_counts([r.id for r in records])
             for rec in records:
@@ -115,14 +130,41 @@ class Records(Database):
         return records
 
     def record_feedback(self, diagnosis_id: str, person_id: str, entry_id: str, vote: str, action_id: str) -> None:
-        """One vote per person per diagnosis; a later vote replaces an earlier one."""
+        """One vote per person per diagnosis; a later vote replaces an earlier one and the correction made after
+        it (a new 👎 asks again)."""
         if vote not in {"up", "down"}:
             raise ValueError(vote)
         self._execute(
             "INSERT INTO feedback (diagnosis_id, person_id, entry_id, vote, action_id, created) "
             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (diagnosis_id, person_id) DO UPDATE SET "
             "vote = excluded.vote, entry_id = excluded.entry_id, action_id = excluded.action_id, "
-            "created = excluded.created", (diagnosis_id, person_id, entry_id, vote, action_id, time.time()))
+            "created = excluded.created, right_entry = '', reason = NULL",
+            (diagnosis_id, person_id, entry_id, vote, action_id, time.time()))
+
+    def record_correction(self, diagnosis_id: str, person_id: str, entry_id: str, right_entry: str, reason: str,
+                          action_id: str) -> None:
+        """What was right instead (an entry id or "none") and why, on that person's 👎 (made one if there was
+        none: answering the question says the diagnosis did not help). The reason is encrypted: people paste."""
+        blob = self.cipher.encrypt(reason) if reason else None
+        self._execute(
+            "INSERT INTO feedback (diagnosis_id, person_id, entry_id, vote, action_id, created, right_entry, reason) "
+            "VALUES (?, ?, ?, 'down', ?, ?, ?, ?) ON CONFLICT (diagnosis_id, person_id) DO UPDATE SET "
+            "vote = 'down', right_entry = excluded.right_entry, reason = excluded.reason, "
+            "action_id = excluded.action_id, created = excluded.created",
+            (diagnosis_id, person_id, entry_id, action_id, time.time(), right_entry, blob))
+
+    def feedback_of(self, diagnosis_id: str) -> list[Feedback]:
+        rows = self._execute("SELECT person_id, entry_id, vote, right_entry, reason FROM feedback "
+                             "WHERE diagnosis_id = ? ORDER BY created", (diagnosis_id,)).fetchall()
+        out = []
+        for person, entry, vote, right, blob in rows:
+            try:
+                reason = self.cipher.decrypt(blob) if blob is not None else ""
+            except ValueError:
+                log.warning("a feedback reason cannot be decrypted with the configured keys")
+                reason = ""
+            out.append(Feedback(person, entry, vote, right, reason))
+        return out
 
     def feedback_counts(self, diagnosis_ids: Sequence[str]) -> dict[str, dict[str, int]]:
         out: dict[str, dict[str, int]] = {}

@@ -41,6 +41,7 @@ SIMILAR_SIGNAL = "similar_question"
 SIMILAR_SUPPORT = 0.35   # cosine at which a question supports an entry whose condition holds
 SIMILAR_MARGIN = 0.07    # a pure chat question alone is enough when one entry is clearly the closest
 SIMILAR_MAX_WEIGHT = 0.7
+CLEAR_PREFERENCE = 0.12  # a Chinese question this much closer to one entry's wordings than to any other's decides
 PROSE_HEAD = 3000
 PROSE_HEAD_BIG_LOG = 500   # a log over 5 MB is a file; the message that came with it is at its head
 PROSE_TAIL = 300
@@ -116,7 +117,10 @@ class Engine:
             diagnoses, also_consistent = self._support_by_similarity(ctx, diagnoses + also_consistent)
             if not diagnoses and not also_consistent and len(doc.lines) > QUESTION_WITH_LOG_LINES:
                 diagnoses = self._question_alone(ctx)
-        drop_similarity_between_lookalikes(diagnoses, ctx.without_similarity)
+        # look-alikes are told apart by their signals; Chinese has no phrase signals, so its wording decides when it
+        # clearly prefers one
+        if not (ctx.prose.chinese and ctx.similar_margin >= CLEAR_PREFERENCE):
+            drop_similarity_between_lookalikes(diagnoses, ctx.without_similarity)
         diagnoses.sort(key=lambda d: (-round(d.confidence, 9), -d.entry.prior, d.entry.id))   # float noise ties
         diagnoses = diagnoses[:MAX_DIAGNOSES]
         mark_ambiguity(diagnoses, also_consistent)

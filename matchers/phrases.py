@@ -48,6 +48,7 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "cn": ("cn", "subject", "common"), "fqdn": ("fqdn", "hostname"), "ip": ("ip", "address"),
     "dont": ("not",), "doesnt": ("not",), "didnt": ("not",), "cant": ("not", "can"), "wont": ("not",),
     "isnt": ("not",), "never": ("never", "not"), "nothing": ("nothing", "not"),
+    "g729": ("g729", "729"), "g711": ("g711", "711"), "g722": ("g722", "722"),   # as "G.729" is read: g, 729
     "2": ("two",), "3": ("three",), "w/": ("with",), "b2b": ("b2b", "business"),
 }
 STOPWORDS = frozenset("the a an to is are was of for in on my our we i it this that with at be from by as "

@@ -68,7 +68,7 @@ class QuestionIndex:
         self.idf = {t: math.log(1 + n / c) for t, c in df.items()}
         self.postings: dict[str, list[tuple[int, float]]] = {}
         for doc_id, (entry_id, text, tokens) in enumerate(tokenised):
-            weights = {t: self.idf[t] for t in tokens}
+            weights = {t: self.idf[t] for t in sorted(tokens)}   # sorted: the same norm every run
             norm = math.sqrt(sum(w * w for w in weights.values()))
             self._by_entry.setdefault(entry_id, []).append(len(self._docs))
             self._docs.append((entry_id, text, weights, norm))
@@ -89,7 +89,7 @@ class QuestionIndex:
         for doc_id in self._by_entry.get(entry_id, ()):
             _, text, weights, norm = self._docs[doc_id]
             common = weights.keys() & query.keys()   # set intersection in C; the sum runs over a few words
-            dot = sum(weights[t] * query[t] for t in common) if common else 0.0
+            dot = sum(weights[t] * query[t] for t in sorted(common)) if common else 0.0   # fixed order: same sum
             if dot and dot / (qnorm * norm) > best[0]:
                 best = (dot / (qnorm * norm), text)
         return best

@@ -183,6 +183,9 @@ def check_against(entry: Entry, others: list[Entry]) -> str:
     return _first_sentence(entry.symptoms[0]) if entry.symptoms else ""
 
 
+_GENERIC_NON_WEBEX = "nothing of Webex in it"   # the entries' shared reason for the non-Webex exclusion
+
+
 def why_nothing(entries: Iterable[Entry], excluded: Sequence[tuple[str, str]], other_product: Sequence[Fact]) -> str:
     """For a no-match whose evidence looked like a documented problem: the look-alike's reason, from the evidence
     itself (a B2B or MRA port, a traversal zone, a healthy handshake), so the user knows why; else ""."""
@@ -196,6 +199,8 @@ def why_nothing(entries: Iterable[Entry], excluded: Sequence[tuple[str, str]], o
         counts = counts or {r: 1 for _, r in excluded}
         reason = max(counts, key=lambda r: counts[r])
         title = titles.get(next(i for i, r in excluded if r == reason), "")
+        if other_product and _GENERIC_NON_WEBEX in reason:   # what the paste shows (the program, the port) is the why
+            reason = f"{other_product[0].note}; the same error strings have other causes outside Webex Hybrid Call"
         if title:
             return f"It looks like “{title}”, but not here: {reason.rstrip('. ')}."
     if other_product:

@@ -119,3 +119,16 @@ def test_the_reason_reaches_the_reply(engine):
 
     reply = report_markdown(engine.diagnose(TRAVERSAL))
     assert reply.startswith("No documented Hybrid Call Service Connect problem matches this. It looks like")
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ("Dec  3 10:01:22 sbc01 opensips[2211]: ERROR:tls_mgm:tls_accept: TLS accept error: "
+     "error:14094418:SSL routines:ssl3_read_bytes:tlsv1 alert unknown ca", "opensips"),
+    ("sslscan 203.0.113.10:443 -> SSL handshake failed: sslv3 alert certificate unknown", "sslscan"),
+    ("Jan 10 10:00:00 janus[123]: [ERR] [dtls.c:janus_dtls_srtp_incoming_msg:1123] DTLS alert triggered on 12345 "
+     "(unknown ca)", "janus"),
+])
+def test_another_products_log_is_a_no_match_that_names_it(engine, text, named):
+    report = engine.diagnose(text)
+    assert str(report.outcome) == "no_match" and not report.diagnoses and not report.candidates
+    assert f"come from {named}" in report.message

@@ -16,6 +16,11 @@ NON_WEBEX_SCAN_LINES = 5000
 NON_WEBEX_WORDS = frozenset({"b2b", "mra", "jabber", "partner", "supplier", "pstn", "gateway", "toll", "fraud",
                              "itsp", "teams", "asterisk", "cube", "freepbx", "pjsip", "yealink", "polycom",
                              "grandstream", "3cx", "kamailio", "opensips", "freeswitch", "zoom"})
+# programs whose own logs carry the same OpenSSL and SIP strings (a proxy's "unknown ca", a scanner's "certificate
+# unknown"): named in a log line with nothing of Webex in the paste, the line is theirs, not an Expressway's
+_OTHER_PRODUCT = re.compile(r"\b(opensips|kamailio|janus|asterisk|freeswitch|drachtio|rtpengine|coturn|nginx|haproxy|"
+                            r"stunnel|sslscan|sslyze|testssl(?:\.sh)?|nmap|openvpn|postfix|httpd|apache2?|freepbx|"
+                            r"pjsip|yealink|polycom|grandstream|3cx|sipp)\b", re.IGNORECASE)
 _NON_WEBEX_PORT = re.compile(r"port\W{0,4}(5061|7001)\b|:(5061|7001)\b", re.IGNORECASE)
 _ALIAS = re.compile(r"with alias '([^']*)'|dst-alias\W{0,4}([^\s\"]+)|destination=\W?([^\s\"]+)", re.IGNORECASE)
 
@@ -80,6 +85,10 @@ def non_webex_context(doc: Document, hits: Mapping[str, Sequence[int]], prose_to
     words = sorted(prose_tokens & NON_WEBEX_WORDS)
     if words:
         reasons.append("the message is about " + ", ".join(words))
+    else:
+        named = next((m.group(1) for line in head if (m := _OTHER_PRODUCT.search(line))), None)
+        if named:
+            reasons.append(f"the log lines come from {named}, not from an Expressway")
     for line in head:
         m = _ALIAS.search(line)
         if m:

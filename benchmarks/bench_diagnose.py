@@ -96,9 +96,9 @@ def scaled_kb(factor: int, workdir: Path) -> Path:
     rng = random.Random(factor)
     sources = sorted(DEFAULT_KB_DIR.rglob("*.yaml"))
     for path in sources:
-        if path.name == "catalogue.yaml":
-            continue
         data = yaml.safe_load(path.read_text())
+        if not isinstance(data, dict) or "signals" not in data:
+            continue   # the catalogue and the stages are not entries
         for k in range(1, factor):
             clone = dict(data)
             clone["id"] = f"{data['id']}-syn{k}"

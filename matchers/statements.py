@@ -66,6 +66,9 @@ _NAMED = [
      re.compile(r"\b(?:webex\s+)?meetings?\s+(?:video\s+)?dial[\s-]?in\b|\bdial(?:ling|ing)?[\s-]+in(?:to)?\s+(?:to\s+)?"
                 r"(?:a|the|our|my)\s+(?:webex\s+)?meeting|\bjoin(?:ing)?\s+(?:a|the)\s+(?:webex\s+)?meeting\s+from\b|"
                 r"\bvideo\s+address\s+of\s+(?:a|the)\s+meeting|\b[\w-]+\.webex\.com\s+meeting\b", re.IGNORECASE)),
+    ("the message is about Microsoft Teams (Direct Routing or federation), not Webex Hybrid Call",
+     re.compile(r"\b(?:microsoft\s+)?teams\s+(?:direct\s+routing|federation|sbc|calling)\b|\bdirect\s+routing\b|"
+                r"pstnhub\.microsoft\.com|\bskype\s+for\s+business\b", re.IGNORECASE)),
     ("the message is about Webex Calling (Cisco's cloud calling: Local Gateway, Dedicated Instance), not Hybrid "
      "Call Service Connect",
      re.compile(r"\bwebex\s+calling\s+(?:local\s+gateway|lgw|dedicated\s+instance|multi[\s-]?tenant|cloud\s+pbx|"

@@ -102,3 +102,14 @@ def test_a_cause_told_in_words_reaches_its_entry(engine, text, entry_id):
 def test_a_told_cause_is_a_problem_not_a_how_to(engine):
     report = engine.diagnose("the cloud identity CN/SAN doesn't match, so the connection is dropped")
     assert all(d.entry.kind.value == "problem" for d in report.diagnoses)
+
+
+def test_teams_direct_routing_is_named_as_not_hybrid(engine):
+    report = engine.diagnose("Teams direct routing: SBC gets 403 Forbidden from sip.pstnhub.microsoft.com")
+    assert str(report.outcome) == "no_match" and "Microsoft Teams" in report.message
+
+
+def test_a_voice_team_is_not_microsoft_teams(engine):
+    text = ('SIP/2.0 404 Not Found\nServer: TANDBERG/4135 (X12.6.1)\nWarning: 399 vcs.example "Policy Response"\n'
+            "(forwarded from the voice team)")
+    assert "Teams" not in engine.diagnose(text).message

@@ -99,8 +99,11 @@ def differential(entries: Iterable[Entry], similar: dict[str, float], partial: d
     if len(kept) < MIN_CANDIDATES:
         return []
     chosen = [problems[i] for _, i in kept]
-    return [Candidate(e.id, e.title, _why(e), check_against(e, chosen), round(s, 3)) for (s, _), e in zip(kept, chosen,
-                                                                                                     strict=True)]
+    said: list[str] = []
+    for e in chosen:
+        said.append(check_against(e, chosen, said))
+    return [Candidate(e.id, e.title, _why(e), check, round(score, 3))
+            for (score, _), e, check in zip(kept, chosen, said, strict=True)]
 
 
 _CLOUD = r"(?:webex|the app|app|cloud|control hub|webex users?|webex devices?|room ?kit|board)"
@@ -145,6 +148,7 @@ def _one_direction(scored: list[tuple[float, str]], problems: dict[str, Entry], 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z`(])")
 
 
+_HEADING = re.compile(r"(What|Which|Whether|Where|How|Who)\b[^,;]*\.$")   # "What a capture ... shows." names, not says
 MIN_LINE = 60           # a first sentence shorter than this ("Call direction.") is a heading: the next one follows
 
 
@@ -152,7 +156,7 @@ def _first_sentence(text: str) -> str:
     """The opening sentence (two when the first is a heading), cut at a word near MAX_LINE characters."""
     sentences = _SENTENCE.split(" ".join(text.split()))
     line = sentences[0]
-    if len(line) < MIN_LINE and len(sentences) > 1:
+    if (len(line) < MIN_LINE or _HEADING.match(line)) and len(sentences) > 1:
         line = f"{line} {sentences[1]}"
     return line if len(line) <= MAX_LINE else line[: MAX_LINE - 1].rsplit(" ", 1)[0] + "…"
 
@@ -165,18 +169,18 @@ _EVIDENCE_WORDS = re.compile(r"`|\b(log|capture|tcpdump|wireshark|page|test|xcon
                              r"certificate|dig|nslookup)\b", re.IGNORECASE)
 
 
-def check_against(entry: Entry, others: list[Entry]) -> str:
-    """What separates `entry` from the first other candidate it is documented against, else the first symptom
-    that names a log, page, test or capture to look at."""
+def check_against(entry: Entry, others: list[Entry], said: Sequence[str] = ()) -> str:
+    """What separates `entry` from the first other candidate it is documented against (one whose text is not
+    already `said` for another candidate), else the first symptom that names a log, page, test or capture."""
     for other in others:
         if other.id == entry.id:
             continue
-        for d in entry.distinguish:
-            if d.other_id == other.id:
-                return _first_sentence(d.by)
-        for d in other.distinguish:
-            if d.other_id == entry.id:
-                return _first_sentence(d.by)
+        # "this entry" in a distinguish text is the entry that holds it
+        texts = [d.by.replace("this entry", "this one") for d in entry.distinguish if d.other_id == other.id]
+        texts += [d.by.replace("this entry", f"`{other.id}`") for d in other.distinguish if d.other_id == entry.id]
+        for text in texts:
+            if _first_sentence(text) not in said:
+                return _first_sentence(text)
     for symptom in entry.symptoms:
         if _EVIDENCE_WORDS.search(symptom):
             return _first_sentence(symptom)

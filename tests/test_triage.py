@@ -132,3 +132,12 @@ def test_another_products_log_is_a_no_match_that_names_it(engine, text, named):
     report = engine.diagnose(text)
     assert str(report.outcome) == "no_match" and not report.diagnoses and not report.candidates
     assert f"come from {named}" in report.message
+
+
+def test_each_candidate_gets_its_own_check_and_not_just_a_heading(engine):
+    report = engine.diagnose("calls from the webex app to our desk phones never ring and I see nothing on the "
+                             "expressway-e, where do I start?")
+    checks = [c.check for c in report.candidates]
+    assert len(set(checks)) == len(checks), checks
+    assert all(len(c) > 80 for c in checks), checks   # "What a capture shows." alone says nothing to do
+    assert not any("this entry" in c for c in checks)

@@ -103,3 +103,16 @@ def test_done_when_must_name_a_signal_of_the_entry(tmp_path):
     with pytest.raises(KnowledgeBaseErrors) as info:
         load_knowledge_base(tmp_path / "knowledge", use_cache=False)
     assert "done_when names 'no_such_signal'" in str(info.value)
+
+
+def test_the_first_reply_names_the_other_options_without_spelling_them_out():
+    from bot.render.markdown import first_steps
+    from bot.render.steps import steps_markdown
+    from matchers.model import Step
+    lines = steps_markdown((Step("Open the zone.", option="A - change it"), Step("Set it On.", option="A - change it"),
+                            Step("Save.", option="A - change it"), Step("Then check.", option="A - change it"),
+                            Step("Make a new zone.", option="B - a new zone")))
+    shown, rest = first_steps(lines)
+    assert shown == ["1. **Option A - change it:**", "   1. Open the zone.", "   2. Set it On.", "   3. Save.",
+                     "2. **Or option B - a new zone** (in full with `explain`)"]
+    assert "   4. Then check." in rest and "   1. Make a new zone." in rest

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
-from typing import BinaryIO
-
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING, BinaryIO
 
 from matchers.calls import Call, Message
+
+if TYPE_CHECKING:   # matplotlib takes ~0.4 s to import: only a picture being drawn pays for it
+    from matplotlib.figure import Figure
 
 WIDTH_PX = 1100
 DPI = 100
@@ -57,6 +57,9 @@ def ladder_figure(call: Call, reason: str | None) -> Figure:
     lanes_top, lanes_bottom = top + 6, top + 6 + SMALL_PX * 2 + 18
     heights = [ROW_PX + (len(note_lines) * REASON_LINE_PX + 4 if m is failing else 0) for m in rows]
     height = lanes_bottom + 16 + sum(heights) + 16
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(WIDTH_PX / DPI, height / DPI), dpi=DPI)
     FigureCanvasAgg(figure)
     ax = figure.add_axes((0, 0, 1, 1))

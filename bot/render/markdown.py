@@ -140,19 +140,29 @@ def quoted_evidence(d: Diagnosis, full: bool = False) -> list[Evidence]:
 
 
 def first_steps(lines: list[str]) -> tuple[list[str], list[str]]:
-    """The step lines of the first reply (those the paste already answers, then up to FIRST_STEPS to do) and the
-    rest, one command or one toggle away; an option with its sub-steps counts as one step."""
+    """The step lines of the first reply and the rest, one command or one toggle away. The first reply holds the
+    steps the paste already answers, then up to FIRST_STEPS to do (an option's sub-steps count one each); the
+    other options are named, not spelled out."""
     shown: list[str] = []
     rest: list[str] = []
     todo = 0
     for item in steps.items(lines):
-        if item[0].split(". ", 1)[-1].startswith(steps.DONE):
+        head, subs = item[0], item[1:]
+        if head.split(". ", 1)[-1].startswith(steps.DONE):
             shown += item
-        elif todo < FIRST_STEPS and not rest:
-            shown += item
-            todo += 1
-        else:
+        elif rest or todo >= FIRST_STEPS:
             rest += item
+            if subs and head.endswith(":**"):   # another option: its name stays in view
+                shown.append(head[:-3].replace("**Option", "**Or option", 1) + "** (in full with `explain`)")
+        elif subs:
+            room = max(1, FIRST_STEPS - todo)
+            shown += [head, *subs[:room]]
+            todo += len(subs[:room])
+            if len(subs) > room:
+                rest += item
+        else:
+            shown.append(head)
+            todo += 1
     return shown, rest
 
 

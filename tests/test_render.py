@@ -102,3 +102,11 @@ def test_failing_calls_are_marked_in_words():
     views = call_views(read_evidence(files=[("expe.log", "\n".join(log.lines()).encode())]).pieces)
     rows = calls_markdown(views).splitlines()[1:]
     assert [r.startswith("- ❌ failed `") for r in rows] == [False, True]
+
+
+def test_the_part_of_a_quote_that_matched_is_marked(engine):
+    from bot.render.markdown import report_markdown
+    text = ('2026-11-04T10:00:00.000+00:00 expe tvcs: Event="Inbound TLS Negotiation Error" Service="SIP" '
+            'Src-ip="146.20.193.70" Src-port="33441" Dst-ip="192.0.2.2" Dst-port="5062" '
+            'Detail="Peer\'s TLS certificate identity was unacceptable" Protocol="TLS" Level="1"\n')
+    assert "**`Peer's TLS certificate identity was unacceptable`**" in report_markdown(engine.diagnose(text))

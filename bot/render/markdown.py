@@ -104,6 +104,7 @@ class ShownEvidence:
     wrote: bool = False   # the user's own words (a question, a description), not a log line
     found: str = ""
     expected: str | None = None   # a configuration check: what the value should have been
+    matched: tuple[int, int] | None = None   # where in `quote` the signal's own string stands (shown marked)
 
 
 def shown_evidence(d: Diagnosis, full: bool = False) -> list[ShownEvidence]:
@@ -115,14 +116,35 @@ def shown_evidence(d: Diagnosis, full: bool = False) -> list[ShownEvidence]:
             out.append(ShownEvidence(where, ev.quote, wrote=True))
             continue
         quote = ev.quote if full else quote_window(ev.quote)
-        out.append(ShownEvidence(where, quote, found=ev.values.get("value", ""), expected=ev.values.get("expected")))
+        sig = d.entry.signals.get(ev.signal)
+        out.append(ShownEvidence(where, quote, found=ev.values.get("value", ""), expected=ev.values.get("expected"),
+                                 matched=_span(quote, sig.literals if sig else ())))
     return out
+
+
+def _span(quote: str, literals: Iterable[str]) -> tuple[int, int] | None:
+    """Where the first of a signal's strings stands in the quote, ignoring case (OCR'd text may not hold it).
+
+    >>> _span('… Detail="sslv3 alert certificate unknown"', ["error:14094416", "SSLv3 alert certificate unknown"])
+    (10, 41)
+    """
+    lowered = quote.lower()
+    for literal in literals:
+        at = lowered.find(literal.lower())
+        if at >= 0 and literal:
+            return at, at + len(literal)
+    return None
 
 
 def _evidence_line(ev: ShownEvidence) -> str:
     if ev.wrote:
         return f"- you wrote ({ev.where}): “{ev.quote}”" if ev.where else f"- you wrote “{ev.quote}”"
     extra = f" (found `{ev.found}`, expected `{ev.expected}`)" if ev.expected is not None else ""
+    if ev.matched:   # the part that matched in bold: `before` **`match`** `after`
+        a, b = ev.matched
+        parts = [_inline_code(ev.quote[:a]) if a else "", f"**{_inline_code(ev.quote[a:b])}**",
+                 _inline_code(ev.quote[b:]) if b < len(ev.quote) else ""]
+        return f"- {ev.where + ': ' if ev.where else ''}{' '.join(p for p in parts if p)}{extra}"
     return f"- {ev.where + ': ' if ev.where else ''}{_inline_code(ev.quote)}{extra}"
 
 

@@ -8,32 +8,8 @@ import pytest
 import yaml
 
 from matchers import KnowledgeBaseErrors, load_knowledge_base
-
-GOOD = """\
-id: demo-entry
-kind: problem
-title: Demo
-section: tls
-summary: A demo entry.
-signals:
-  error_line:
-    literal: Inbound TLS Negotiation Error
-    weight: 0.8
-condition: error_line
-resolution:
-  - step: Fix it.
-examples:
-  positive: ["Inbound TLS Negotiation Error"]
-  negative: ["all fine"]
-source: {title: "A Cisco document", url: "https://www.cisco.com/c/en/us/support/docs/demo.html"}
-"""
-
-
-def _write(tmp_path: Path, text: str, name: str = "demo-entry") -> Path:
-    folder = tmp_path / "knowledge" / "tls"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{name}.yaml").write_text(textwrap.dedent(text))
-    return tmp_path / "knowledge"
+from tests.kb_demo import GOOD
+from tests.kb_demo import write_entry as _write
 
 
 def _errors(directory: Path) -> str:

@@ -2,13 +2,12 @@
 gives at most a "possible" answer that names the look-alikes and what separates them; evidence that decides does not."""
 from __future__ import annotations
 
-import textwrap
-
 import pytest
 
 from bot.render.markdown import report_markdown
 from matchers import KnowledgeBaseErrors, load_knowledge_base
 from matchers.ambiguity import SHARED_CAP
+from tests.kb_demo import GOOD, write_entry
 
 SOCKET = ("Verify SIP Destination\nDNS Lookup | Success\nConnecting to IP | Successful\nSocket test | Failed | TCP "
           "Connection failure: Check network connectivity, connection speed, and/or firewall configuration.\n")
@@ -58,27 +57,8 @@ def test_the_reply_says_what_else_fits_before_the_steps(engine):
 
 
 def test_an_unknown_shared_with_id_is_refused(tmp_path):
-    folder = tmp_path / "knowledge" / "tls"
-    folder.mkdir(parents=True)
-    (folder / "demo-entry.yaml").write_text(textwrap.dedent("""\
-        id: demo-entry
-        kind: problem
-        title: Demo
-        section: tls
-        summary: A demo entry.
-        signals:
-          error_line:
-            literal: Inbound TLS Negotiation Error
-            weight: 0.8
-            shared_with: [no-such-entry]
-        condition: error_line
-        resolution:
-          - step: Fix it.
-        examples:
-          positive: ["Inbound TLS Negotiation Error"]
-          negative: ["all fine"]
-        source: {title: "A Cisco document", url: "https://www.cisco.com/c/en/us/support/docs/demo.html"}
-        """))
+    text = GOOD.replace("    weight: 0.8\n", "    weight: 0.8\n    shared_with: [no-such-entry]\n")
     with pytest.raises(KnowledgeBaseErrors) as info:
-        load_knowledge_base(tmp_path / "knowledge", use_cache=False)
+        load_knowledge_base(write_entry(tmp_path, text), use_cache=False)
     assert "unknown entry id 'no-such-entry'" in str(info.value)
+

@@ -2,13 +2,13 @@
 as options (issue 12 §4)."""
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
 
 from bot.render.markdown import report_markdown
 from matchers import KnowledgeBaseErrors, load_knowledge_base
+from tests.kb_demo import GOOD, write_entry
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 CPL_LOG = (
@@ -79,29 +79,9 @@ def test_the_webex_domain_in_use_leads_the_dns_zone_step(engine):
 
 
 def test_done_when_must_name_a_signal_of_the_entry(tmp_path):
-    folder = tmp_path / "knowledge" / "tls"
-    folder.mkdir(parents=True)
-    (folder / "demo-entry.yaml").write_text(textwrap.dedent("""\
-        id: demo-entry
-        kind: problem
-        title: Demo
-        section: tls
-        summary: A demo entry.
-        signals:
-          error_line:
-            literal: Inbound TLS Negotiation Error
-            weight: 0.8
-        condition: error_line
-        resolution:
-          - step: Fix it.
-            done_when: [no_such_signal]
-        examples:
-          positive: ["Inbound TLS Negotiation Error"]
-          negative: ["all fine"]
-        source: {title: "A Cisco document", url: "https://www.cisco.com/c/en/us/support/docs/demo.html"}
-        """))
+    text = GOOD.replace("  - step: Fix it.\n", "  - step: Fix it.\n    done_when: [no_such_signal]\n")
     with pytest.raises(KnowledgeBaseErrors) as info:
-        load_knowledge_base(tmp_path / "knowledge", use_cache=False)
+        load_knowledge_base(write_entry(tmp_path, text), use_cache=False)
     assert "done_when names 'no_such_signal'" in str(info.value)
 
 

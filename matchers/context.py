@@ -27,3 +27,7 @@ class Context:
     excluded: list[tuple[str, str]] = field(default_factory=list)   # (entry id, why a look-alike ruled it out)
     folded_records: dict[tuple[int, bool], tuple[dict[str, str], str] | None] = field(default_factory=dict)
     tied: dict[str, float] = field(default_factory=dict)   # weak answers that tied: triage candidates instead
+
+    def said_lines(self) -> set[int]:
+        """The line numbers (1-based, as evidence gives them) of the writer's own chat lines."""
+        return {self.doc.line_number(i) for i, _ in self.prose.lines}

@@ -7,7 +7,7 @@ from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import overload
+from typing import TYPE_CHECKING, overload
 
 from . import layout
 from .errors import InputError
@@ -21,10 +21,14 @@ from .normalize import (
     skeleton,
 )
 
+if TYPE_CHECKING:
+    from .vocabulary import Vocabulary
+
 MAX_INPUT_BYTES = 100 * 1024 * 1024
 MAX_LINE_CHARS = 8192  # longer lines are hard-wrapped so per-line work stays bounded
 MAX_JOIN_CHARS = 5_000_000  # wrapped quoted values are a paste problem; big log files are left as they are
 MAX_JOINED = 2
+MAX_REPAIR_CHARS = 500_000   # pastes this long or shorter are read for OCR-misread words
 CHUNK_CHARS = 65536  # big logs are skeletonised and split per chunk: cache-sized, and only where a hit needs it
 _ARCHIVES = (
     (b"\x1f\x8b", "gzip file"), (b"PK\x03\x04", "zip archive"), (b"BZh", "bzip2 file"),
@@ -64,7 +68,7 @@ def decode_bytes(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def _split_lines(text: str) -> tuple[str, list[str], list[int] | None]:
+def _split_lines(text: str, vocabulary: Vocabulary | None = None) -> tuple[str, list[str], list[int] | None]:
     """Normalised text, its lines, and each line's 1-based number in the input (None: identity).
 
     Over-long lines are hard-wrapped; in pastes (not big logs), a line whose quoted value is left open
@@ -87,8 +91,18 @@ def _split_lines(text: str) -> tuple[str, list[str], list[int] | None]:
         width = layout.wrap_width(lines)
         if width:
             lines, numbers = layout.unwrap(lines, numbers or list(range(1, len(lines) + 1)), width)
+        if vocabulary is not None:
+            joined, joined_numbers = layout.rejoin_cut_words(lines, numbers or list(range(1, len(lines) + 1)),
+                                                             vocabulary)
+            if len(joined) != len(lines):
+                lines, numbers = joined, joined_numbers
+            if len(text) <= MAX_REPAIR_CHARS:   # OCR'd screenshots are short; a log file is what its program wrote
+                whole = "\n".join(lines)
+                repaired = vocabulary.repair_words(whole)
+                if repaired is not whole:
+                    lines, numbers = repaired.split("\n"), numbers or list(range(1, len(lines) + 1))
     if len(text) <= MAX_JOIN_CHARS and '"' in text:
-        joined, joined_numbers = _join_open_quotes(lines, numbers or list(range(1, len(lines) + 1)))
+        joined, joined_numbers = _join_open_quotes(lines, numbers or list(range(1, len(lines) + 1)), vocabulary)
         if len(joined) != len(lines):
             lines, numbers = joined, joined_numbers
     if numbers is not None:
@@ -96,7 +110,8 @@ def _split_lines(text: str) -> tuple[str, list[str], list[int] | None]:
     return text, lines, numbers
 
 
-def _join_open_quotes(lines: list[str], numbers: list[int]) -> tuple[list[str], list[int]]:
+def _join_open_quotes(lines: list[str], numbers: list[int],
+                      vocabulary: Vocabulary | None = None) -> tuple[list[str], list[int]]:
     out: list[str] = []
     out_numbers: list[int] = []
     i = 0
@@ -107,7 +122,9 @@ def _join_open_quotes(lines: list[str], numbers: list[int]) -> tuple[list[str], 
                and lines[i + 1].strip() and not RECORD_START.match(lines[i + 1])):
             i += 1
             joins += 1
-            line = f"{line} {lines[i].strip()}"
+            tail = lines[i].strip()
+            # a value cut inside a word ("netw" / "ork.search") is one word again; else the cut was a blank
+            line = f"{line}{tail}" if vocabulary is not None and vocabulary.joins(line, tail) else f"{line} {tail}"
         out.append(line)
         out_numbers.append(number)
         i += 1
@@ -244,14 +261,15 @@ class Document:
     _clean_continued: dict[int, str] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def from_text(cls, text: str) -> Document:
+    def from_text(cls, text: str, vocabulary: Vocabulary | None = None) -> Document:
+        """`vocabulary`: the field's words, to rejoin words a wrap cut and read words OCR misread (pastes only)."""
         if len(text) > MAX_JOIN_CHARS:
             # a big log is split on LF only (CRLF ends lose their CR when a chunk is split); a bare CR inside
             # a line stays a character, where a paste treats it as a line end
             if not _has_long_line(text):
                 chunked = ChunkedLines(text)
                 return cls(lines=chunked, skeleton="", chunked=chunked)
-        text, lines, numbers = _split_lines(text)
+        text, lines, numbers = _split_lines(text, vocabulary)
         return cls(lines=lines, skeleton=skeleton(text), numbers=numbers)
 
     def skeleton_pieces(self) -> Iterator[str | bytes]:

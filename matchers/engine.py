@@ -24,6 +24,7 @@ from .signals import evaluate, trigger_keys
 from .similarity import EXTRA_STOPWORDS, QuestionIndex, sentences
 from .statements import is_prose, stated_context
 from .triage import (
+    asks_for_differential,
     differential,
     direction_of,
     names_symptom_area,
@@ -31,6 +32,7 @@ from .triage import (
     undecided,
     why_nothing,
 )
+from .vocabulary import Vocabulary
 
 if TYPE_CHECKING:
     from .evidence.intake import EvidencePiece
@@ -86,6 +88,7 @@ class Engine:
                                         if e.status is not Status.DEPRECATED})
         # a message that tells a cause in words reads like the problem's cause, sentence by sentence
         problems = [e for e in self.kb if e.kind is EntryKind.PROBLEM and e.status is not Status.DEPRECATED]
+        self.vocabulary = Vocabulary.of_knowledge_base(self.kb)
         self.told = QuestionIndex({e.id: [e.title, e.summary, *sentences(e.cause), *e.questions, *e.symptoms]
                                    for e in problems})
 
@@ -96,7 +99,7 @@ class Engine:
         if not text or text.isspace():   # isspace stops at the first other character; strip copies
             return Report(outcome=Outcome.EMPTY, diagnoses=[], message="the input is empty")
         text, pem_facts, pem = expand_pem_blocks(text)   # pasted certificates become lines describing them
-        doc = Document.from_text(text)
+        doc = Document.from_text(text, self.vocabulary)
         if doc.is_blank:
             return Report(outcome=Outcome.EMPTY, diagnoses=[], message="the input holds no readable text",
                           line_count=len(doc.lines))
@@ -133,6 +136,10 @@ class Engine:
             ctx.tied = {d.entry.id: d.confidence for d in diagnoses}
             diagnoses = []
         candidates = [] if diagnoses else self._triage(ctx)
+        if asks_for_differential(diagnoses, ctx.prose.asks_causes, ctx.said_lines()):
+            ctx.tied = {d.entry.id: d.confidence for d in diagnoses if d.entry.kind is EntryKind.PROBLEM}
+            candidates = self._triage(ctx)   # asked for the possible causes, with nothing pasted that decides
+            diagnoses = [] if candidates else diagnoses
         return Report(
             outcome=Outcome.MATCH if diagnoses else Outcome.TRIAGE if candidates else Outcome.NO_MATCH,
             diagnoses=diagnoses, line_count=len(doc.lines), evidence_kinds=tuple(sorted(kinds)),
@@ -151,7 +158,7 @@ class Engine:
         similar = {k: v[0] for k, v in self.questions.best(words).items()} if on_topic else {}
         partial: dict[str, float] = {}
         evidenced: set[str] = set(ctx.tied)   # entries the pasted evidence (not only its words) partly shows
-        said = {ctx.doc.line_number(i) for i, _ in ctx.prose.lines}
+        said = ctx.said_lines()
         for entry in self._candidates(ctx):
             miss = 1.0
             for name, found in _SignalsOf(entry, ctx).all_fired().items():
@@ -278,7 +285,8 @@ class Engine:
         fired = signals.all_fired()
         excluded = self._exclusion(entry, ctx, fired)
         if excluded is not None:
-            ctx.excluded.append((entry.id, excluded))
+            if entry.kind is EntryKind.PROBLEM:   # a look-alike's reason; a how-to's ("a SIP error is known") is not
+                ctx.excluded.append((entry.id, excluded))
             return None
         holds = holds and bool(fired)
         weights = {name: entry.signals[name].weight for name in fired}
@@ -307,7 +315,7 @@ class Engine:
 
         A look-alike's line counts only near the lines this entry rests on: in a long log, a healthy handshake
         or another call's Webex alias hundreds of lines away says nothing about the failure quoted here."""
-        prose = {ctx.doc.line_number(i) for i, _ in ctx.prose.lines}
+        prose = ctx.said_lines()
         anchors = sorted({e.line for ev in fired.values() for e in ev if e.line is not None and e.line not in prose})
         reach = EXCLUSION_REACH
         if not anchors:   # an entry resting on the question alone: what is pasted right with the question counts

@@ -5,6 +5,10 @@ A wrapped paste is read as the lines it was before the wrap, so a record cut at 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .vocabulary import Vocabulary
 
 _QUOTE = re.compile(r"^[ \t]*> ?")
 
@@ -56,8 +60,9 @@ def unwrap(lines: list[str], numbers: list[int], width: int) -> tuple[list[str],
     """Join each line cut at `width` with its continuation (mid-token, so with no space); continuations that all
     start with the same two-space indent lose it."""
     follows = [lines[i + 1] for i in range(len(lines) - 1) if len(lines[i]) == width and lines[i + 1].strip()]
-    indented = bool(follows) and all(f.startswith(CONTINUATION_INDENT) and not f.startswith(CONTINUATION_INDENT + " ")
-                                     for f in follows)
+    # every continuation indented alike; one whose cut fell before a blank has a third blank, not all of them
+    indented = (bool(follows) and all(f.startswith(CONTINUATION_INDENT) for f in follows)
+                and not all(f.startswith(CONTINUATION_INDENT + " ") for f in follows))
     out: list[str] = []
     out_numbers: list[int] = []
     i = 0
@@ -66,7 +71,7 @@ def unwrap(lines: list[str], numbers: list[int], width: int) -> tuple[list[str],
         while (len(lines[i]) == width and i + 1 < len(lines) and lines[i + 1].strip()
                and not RECORD_START.match(lines[i + 1]) and not _same_start(lines[i], lines[i + 1])
                and not (_COLUMN_GAP.search(lines[i]) and _COLUMN_GAP.search(lines[i + 1]))   # two table rows
-               and (indented or not lines[i + 1][0].isspace())):   # an indented row is a row, not a tail
+               and (indented or not lines[i + 1][:2].isspace())):   # an indented row is a row, not a tail
             i += 1
             tail = lines[i][len(CONTINUATION_INDENT):] if indented else lines[i]
             line += tail
@@ -90,3 +95,42 @@ def _same_start(line: str, following: str) -> bool:
 
 
 RECORD_START = re.compile(r"^\s*(\d{4}-\d\d-\d\d|\*c\s|x\s*configuration|\d+\s+[\d.]+\s)", re.IGNORECASE)
+
+
+_PUNCTUATION_ONLY = re.compile(r"^[\s]*[?!.,;:)\]}\"'>]+\s*$")
+_PUNCTUATION_LED = re.compile(r"^[,;:)\]}](?:\s|$)")
+_DOT_LED = re.compile(r"^\.[A-Za-z_]")                      # "Name=\"_sips._tcp" / ".callservice.webex.com"
+_APOSTROPHE_CUT = re.compile(r"[A-Za-z]['’]$")              # "user'" / "s Webex app"
+_CLITIC = re.compile(r"^(?:s|t|re|ll|ve|d|m)\b")
+_HOST_CUT = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\.$")   # "_sips._tcp.example.calls.webex." / "com"
+
+
+def rejoin_cut_words(lines: list[str], numbers: list[int], vocabulary: Vocabulary) -> tuple[list[str], list[int]]:
+    """Join a long line with the next when a wrap cut a word or a host name in two ("Unkno" / "  wn CA)",
+    "calls.webex." / "com"), or left only its closing punctuation on the next line. This finds the single wrapped
+    line that `wrap_width` cannot (one line at the width is no spike)."""
+    out: list[str] = []
+    out_numbers: list[int] = []
+    for line, number in zip(lines, numbers, strict=True):
+        if out and _continues(out[-1], line, vocabulary):
+            tail = line[len(CONTINUATION_INDENT):] if line.startswith(CONTINUATION_INDENT) else line
+            out[-1] += tail
+            continue
+        out.append(line)
+        out_numbers.append(number)
+    return out, out_numbers
+
+
+def _continues(line: str, following: str, vocabulary: Vocabulary) -> bool:
+    if len(line) < MIN_WRAP_WIDTH or not following.strip() or line[-1:].isspace() or RECORD_START.match(following):
+        return False
+    tail = following[len(CONTINUATION_INDENT):] if following.startswith(CONTINUATION_INDENT) else following
+    if tail[:1].isspace():
+        return False
+    if _PUNCTUATION_ONLY.match(tail) or _PUNCTUATION_LED.match(tail):   # no line of its own starts with ", "
+        return True
+    last = line.split()[-1]
+    if (_HOST_CUT.search(last) and tail[:1].isalpha() and tail[:1].islower()) or (
+            last[-1:].isalnum() and _DOT_LED.match(tail)) or (_APOSTROPHE_CUT.search(last) and _CLITIC.match(tail)):
+        return True
+    return vocabulary.joins(line, tail)

@@ -66,6 +66,16 @@ _QUESTION = re.compile(r"\?|^\s*(why|what|how|where|which|can|could|is|are|does|
                        r"为什么|怎么|如何|吗|哪|是否|什么|怎样|能否|求助")
 # the same questions with the letters OCR confuses folded (i l 1 | -> l, 0 -> o), matched on folded text: a
 # screenshot's "explaln" or "whlch" still asks
+# asks for the possible causes, not for one answer: "what could it be?", "the usual causes?", "where do I start?"
+_ASKS_CAUSES = re.compile(
+    r"\bwhat\s+(could|can|might|may|would)\s+(it\s+be|be\s+(the\s+)?(cause|reason|wrong|going\s+on)|cause|make|"
+    r"explain|lead\s+to|trigger)|\b(usual|common|typical|possible|likely|probable|known)\s+(causes?|reasons?|"
+    r"suspects?|culprits?|explanations?)|\bwhat\s+are\s+(the\s+|my\s+)?(possibilities|options|causes|reasons|"
+    r"suspects|candidates)|\bwhere\s+(do|should|would|can)\s+(i|we)\s+(start|begin)|\bwhere\s+to\s+(start|begin)|"
+    r"\bany\s+(ideas|thoughts|suggestions|pointers)|\bideas\s*\?|\bwhat\s+(usually|typically|often|commonly)\s+"
+    r"(causes|goes\s+wrong|breaks)|\bwhat\s+(else\s+)?(can|could)\s+(fail|go\s+wrong|break)|\bhow\s+do\s+(i|we)\s+"
+    r"tell\s+which|\bwhich\s+settings?\s+(causes?|decides?|controls?)|\bwhich\s+settings\b|\bthat\s+can\s+fail\b|\bwhat\s+does\s+(that|this|it)\s+(usually\s+)?point\s+to|"
+    r"可能的?原因|哪些原因|哪些可能|从哪(里|儿)?(开始|入手|查起)|排查思路")
 _ASKS_HOW_FOLDED = re.compile(ocr_fold(_ASKS_HOW.pattern))
 _QUESTION_FOLDED = re.compile(ocr_fold(_QUESTION.pattern))
 _TABLE_ROW = re.compile(r"\S(?: {2,}|\t)\S.*\S(?: {2,}|\t)\S")   # two column gaps
@@ -267,6 +277,7 @@ class Prose:
     tokens: set[str] = field(default_factory=set)                 # stemmed words of all prose lines
     asks_how: bool = False
     is_question: bool = False
+    asks_causes: bool = False                                      # asks for the possible causes (a differential)
     chinese: bool = False                                          # some of it is written in Chinese
     matched: dict[str, int] = field(default_factory=dict)        # phrase -> document line index
 
@@ -301,6 +312,8 @@ class Prose:
                 prose.asks_how = True
             if not prose.is_question and _QUESTION_FOLDED.search(folded):
                 prose.is_question = True
+            if not prose.asks_causes and _ASKS_CAUSES.search(text):
+                prose.asks_causes = True
         prose.is_question = prose.is_question or prose.asks_how
         if index is not None:
             prose._match(index, line_words, line_denied)

@@ -22,6 +22,7 @@ MAX_CANDIDATES = 4
 MAX_LINE = 240          # characters of a `why` or `check` line
 STAGE_WEIGHT = 0.25     # a problem of the stage the message names fits that much before any wording
 DIRECTION_LEAD = 1.25   # without a direction in words, one direction must fit this much better to win
+STAGE_FILL = 3          # a short differential of a named stage is filled from that stage's problems, up to this
 PARTIAL_WEIGHT = 0.8    # fired signals of an entry whose condition did not hold count at this share
 
 
@@ -43,6 +44,21 @@ def undecided(diagnoses: list[Diagnosis]) -> bool:
         return False
     both_problems = diagnoses[0].entry.kind is diagnoses[1].entry.kind is EntryKind.PROBLEM
     return both_problems and diagnoses[0].confidence - diagnoses[1].confidence <= TIE_MARGIN
+
+
+LIKELY = 0.7            # an answer this sure stands even when the message asks for the possible causes
+
+
+def asks_for_differential(diagnoses: Sequence[Diagnosis], asks_causes: bool, said: set[int]) -> bool:
+    """The message asks for the possible causes ("what could it be?", "where do I start?") and the best answer rests
+    on its words alone, no pasted line, and is a how-to or short of certain: the differential answers what was
+    asked, and one guess would not."""
+    if not (diagnoses and asks_causes):
+        return False
+    top = diagnoses[0]
+    if any(e.line is not None and e.line not in said for e in top.evidence):
+        return False
+    return top.entry.kind is not EntryKind.PROBLEM or top.confidence < LIKELY
 
 
 def names_symptom_area(words: set[str], known: KeysView[str], sip_code: bool) -> bool:
@@ -96,6 +112,8 @@ def differential(entries: Iterable[Entry], similar: dict[str, float], partial: d
         return []
     best = scored[0][0]
     kept = [(s, i) for s, i in scored if s >= KEEP_RATIO * best][:MAX_CANDIDATES]
+    if len(kept) < MIN_CANDIDATES and stages:   # the stage named holds the other causes, however worded
+        kept = scored[:STAGE_FILL]
     if len(kept) < MIN_CANDIDATES:
         return []
     chosen = [problems[i] for _, i in kept]
@@ -109,10 +127,13 @@ def differential(entries: Iterable[Entry], similar: dict[str, float], partial: d
 _CLOUD = r"(?:webex|the app|app|cloud|control hub|webex users?|webex devices?|room ?kit|board)"
 _PREMISES = r"(?:desk ?phones?|ip phones?|cucm|unified cm|on-?prem\w*|our phones?|phones?|jabber|callmanager)"
 _OF = r"(?:the |a |our )?"
+_TO = r"(?:\s*(?:->|→|=>|>)\s*|\s+to\s+)"   # "Webex app -> desk phone", "webex to cucm"
 _INBOUND = re.compile(rf"\binbound\b|\bfrom {_OF}{_CLOUD}\b.{{0,40}}?\bto {_OF}{_PREMISES}|"
-                      rf"\b(?:calls?|coming|incoming|arriving|invites?)\s+from {_OF}{_CLOUD}\b", re.I)
+                      rf"\b(?:calls?|coming|incoming|arriving|invites?)\s+from {_OF}{_CLOUD}\b|"
+                      rf"\b{_CLOUD}{_TO}{_OF}{_PREMISES}\b", re.I)
 _OUTBOUND = re.compile(rf"\boutbound\b|\bfrom {_OF}{_PREMISES}\b.{{0,40}}?\bto {_OF}{_CLOUD}|"
-                       rf"\b(?:calls?|calling|dial(?:l?ing)?|invites?)\s+(?:out\s+)?to {_OF}{_CLOUD}\b", re.I)
+                       rf"\b(?:calls?|calling|dial(?:l?ing)?|invites?)\s+(?:out\s+)?to {_OF}{_CLOUD}\b|"
+                       rf"\b{_PREMISES}{_TO}{_OF}{_CLOUD}\b", re.I)
 
 
 def direction_of(text: str) -> Section | None:

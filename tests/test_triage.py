@@ -28,6 +28,13 @@ TRIAGE = [
     ('SIP/2.0 404 Not Found\nServer: TANDBERG/4135 (X14.2)\nWarning: 399 vcs.example "Policy Response"\n'
      "Content-Length: 0", {"in-preloaded-sip-routes-off", "out-search-rule-priority"}),
 ]
+# the message asks for the possible causes and pastes nothing that decides: the differential, not one guess
+ASKS_CAUSES = [
+    ("we get 404 on hybrid calls, which setting causes it?", {"out-search-rule-priority"}),
+    ("We have audio problems on hybrid calls between desk phones and the Webex app. Where should I start?",
+     {"bi-media-ports-blocked", "bi-unsupported-audio-codec"}),
+    ("Webex app -> desk phone calls fail and the search history shows nothing for them. Ideas?", set()),
+]
 UNRELATED = ["hi", "thanks!", "how do I reset my printer", "hello team, any update on the ticket?",
              "webex meetings scheduling from outlook does not work", "what's for lunch today?"]
 
@@ -141,3 +148,28 @@ def test_each_candidate_gets_its_own_check_and_not_just_a_heading(engine):
     assert len(set(checks)) == len(checks), checks
     assert all(len(c) > 80 for c in checks), checks   # "What a capture shows." alone says nothing to do
     assert not any("this entry" in c for c in checks)
+
+
+@pytest.mark.parametrize(("text", "wanted"), ASKS_CAUSES, ids=[t[:40] for t, _ in ASKS_CAUSES])
+def test_asking_for_the_possible_causes_gets_the_differential(engine, text, wanted):
+    report = engine.diagnose(text)
+    listed = [c.id for c in report.candidates]
+    assert str(report.outcome) == "triage" and not report.diagnoses, ([d.entry.id for d in report.diagnoses], listed)
+    assert wanted <= set(listed), listed
+    if direction_of(text) is Section.INBOUND:   # the direction said keeps the other direction's problems out
+        assert not [i for i in listed if engine.kb.get(i).section is Section.OUTBOUND], listed
+
+
+@pytest.mark.parametrize(("text", "answer"), [
+    ("search history for a webex hybrid test call - what do I look for?", "tool-search-history"),   # a how-to
+    ("users get two toasts for one call from the webex app, one from their own CSC device. ideas?",
+     "in-double-toast-param-preservation"),                                                        # clear enough
+])
+def test_a_clear_answer_stands_when_the_message_also_asks_for_ideas(engine, text, answer):
+    report = engine.diagnose(text)
+    assert [d.entry.id for d in report.diagnoses][:1] == [answer], (report.outcome, [c.id for c in report.candidates])
+
+
+def test_arrows_name_the_direction():
+    assert direction_of("Webex app -> desk phone calls fail") is Section.INBOUND
+    assert direction_of("desk phone → webex app calls fail") is Section.OUTBOUND

@@ -46,7 +46,7 @@ def undecided(diagnoses: list[Diagnosis]) -> bool:
     return both_problems and diagnoses[0].confidence - diagnoses[1].confidence <= TIE_MARGIN
 
 
-LIKELY = 0.7            # an answer this sure stands even when the message asks for the possible causes
+STANDS_ASKED = 0.7      # an answer this sure stands even when the message asks for the possible causes
 
 
 def asks_for_differential(diagnoses: Sequence[Diagnosis], asks_causes: bool, said: set[int]) -> bool:
@@ -58,7 +58,7 @@ def asks_for_differential(diagnoses: Sequence[Diagnosis], asks_causes: bool, sai
     top = diagnoses[0]
     if any(e.line is not None and e.line not in said for e in top.evidence):
         return False
-    return top.entry.kind is not EntryKind.PROBLEM or top.confidence < LIKELY
+    return top.entry.kind is not EntryKind.PROBLEM or top.confidence < STANDS_ASKED
 
 
 def names_symptom_area(words: set[str], known: KeysView[str], sip_code: bool) -> bool:

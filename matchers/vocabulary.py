@@ -15,12 +15,11 @@ the damaged form is not a word of the field and its OCR-folded form is exactly o
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from .knowledge_base import KnowledgeBase
+from .model import Entry
 
 # words of captures and logs the knowledge base need not spell out
 CAPTURE_WORDS = (
@@ -38,7 +37,10 @@ CAPTURE_WORDS = (
     "configuration protocols mutual mode port ports enabled disabled true false yes"
 ).split()
 
-_WORD = re.compile(r"[A-Za-z|][A-Za-z0-9|]*[A-Za-z0-9|]|[A-Za-z]")
+# a word starts with a letter: "|ACK" is Expressway's SIP message frame, not a misread "lACK"
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9|]*[A-Za-z0-9|]|[A-Za-z]")
+_HEX = re.compile(r"[0-9a-fA-F]*[0-9][0-9a-fA-F]*")   # "ab1e" in a Call-ID is hex, not "able"
+_HEX_SIDE = re.compile(r"[-:@]")
 _LETTERS = re.compile(r"[a-z]{2,}")
 _IDENTIFIER_SIDE = re.compile(r"[:=@._/-]")   # "searchtype:INVITE", "boardroom@": a key or a name, not words
 _TRAILING = re.compile(r"[A-Za-z]+$")
@@ -52,6 +54,8 @@ _PAIRS = (("rn", "m"), ("cl", "d"), ("vv", "w"))
 MIN_REPAIR_LEN = 4     # shorter words have too many readings
 MIN_COMPOUND = 8       # "ciscospark", "expressway": one word even where its halves are words too
 MIN_RUN_TOGETHER = 7   # a token this long that is no word may be two whose blank OCR dropped
+MAX_REMEMBERED = 200_000   # tokens whose reading is kept between pastes (a few MB at most)
+MISREAD_LINES = 100
 MIN_REPAIRS = 2        # one odd word is a typo or a name; two are a paste that OCR read
 
 
@@ -62,11 +66,24 @@ def _key(word: str) -> str:
     return key
 
 
+def _case_of(token: str, k: int, letter: str) -> str:
+    """The case of the k-th letter of a word read from `token`: as written where the token has that letter; a
+    misread letter takes its neighbours' case ("SlPTcp" is "SIPTcp", "Ca11" is "Call")."""
+    if token[k].lower() == letter:
+        return letter.upper() if token[k].isupper() else letter
+    before = token[k - 1] if k else ""
+    after = token[k + 1] if k + 1 < len(token) else ""
+    upper = before.isupper() and (not after or after.isupper() or not after.isalpha())
+    capital_i = not before and letter == "i" and token[k] in "l1|"   # "lnbound": a capital I reads as l
+    return letter.upper() if upper or capital_i or (not before and after.isupper()) else letter
+
+
 @dataclass
 class Vocabulary:
     words: frozenset[str] = frozenset()
     numbers: frozenset[str] = frozenset()                  # SIP codes and ports the field names: 404, 5062
     by_key: dict[str, str] = field(default_factory=dict)   # folded form -> the one word of the field it reads as
+    _readings: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> Vocabulary:
@@ -87,8 +104,8 @@ class Vocabulary:
         return cls(frozenset(words), frozenset(numbers), {k: w for k, w in by_key.items() if k not in ambiguous})
 
     @classmethod
-    def of_knowledge_base(cls, kb: KnowledgeBase) -> Vocabulary:
-        """The knowledge base's own words, not its examples."""
+    def of_knowledge_base(cls, kb: Iterable[Entry]) -> Vocabulary:
+        """The knowledge base's own words (its entries'), not its examples."""
         texts: list[str] = []
         for e in kb:
             texts.extend((e.title, e.summary, e.cause, *e.symptoms, *e.questions, *e.verify,
@@ -97,17 +114,26 @@ class Vocabulary:
                 texts.extend((*sig.literals, sig.pattern_text, *sig.phrases))
         return cls.from_texts(texts)
 
+    def _cached_reading(self, token: str) -> str | None:
+        """`reading`, remembered: a log repeats its words, and pastes repeat the same hosts and keys."""
+        if token in self._readings:
+            return self._readings[token]
+        word = self.reading(token)
+        if len(self._readings) < MAX_REMEMBERED:
+            self._readings[token] = word
+        return word
+
     def reading(self, token: str) -> str | None:
         """The word of the field a damaged token reads as, in the token's case, or two words where OCR dropped
         the blank between them ("towardstarget"), or None."""
         lower = token.lower()
-        if len(token) < MIN_REPAIR_LEN or lower in self.words or lower.isdigit():
+        if len(token) < MIN_REPAIR_LEN or lower in self.words:
             return None
         word = self._word(token)
         if word is not None:
             return word
-        if len(token) < MIN_RUN_TOGETHER or not token.isalpha():
-            return None
+        if len(token) < MIN_RUN_TOGETHER or not token.isalpha() or not token[1:].islower():
+            return None   # "AppInfo", "SearchRules": a program's name for something, not two words run together
         for cut in range(len(token) - 2, 1, -1):   # the longest first word that leaves a word
             first, second = token[:cut], token[cut:]
             if min(len(first), len(second)) < 2 or max(len(first), len(second)) < MIN_REPAIR_LEN:
@@ -129,7 +155,7 @@ class Vocabulary:
         if token.isupper():
             return word.upper()
         if len(word) == len(token):   # "SearchRu1es": the case of each letter stays
-            return "".join(w.upper() if t.isupper() and t.lower() == w else w for t, w in zip(token, word, strict=True))
+            return "".join(_case_of(token, k, w) for k, w in enumerate(word))
         # a capital I reads as l, 1 or |: "lnbound" is "Inbound"
         return word.capitalize() if token[0].isupper() or (token[0] in "l1|" and word[0] == "i") else word
 
@@ -139,19 +165,22 @@ class Vocabulary:
         are parted only then too (a clean log's "searchtype" is its own), and never in a name, key or host."""
         found: dict[str, str | None] = {}
         misread = 0
-        for m in _WORD.finditer(text):
-            token = m.group(0)
-            if token not in found:
-                found[token] = self.reading(token)
-            misread += found[token] is not None and " " not in str(found[token])
-        if not misread or (misread < MIN_REPAIRS and not force):
+        for token, count in Counter(_WORD.findall(text)).items():
+            word = found[token] = self._cached_reading(token)
+            if word is not None and " " not in word and not _HEX.fullmatch(token):
+                misread += count
+        # a screenshot's few lines need two misreads; a long log needs one per MISREAD_LINES lines of it
+        wanted = max(MIN_REPAIRS, text.count("\n") // MISREAD_LINES)
+        if not misread or (misread < wanted and not force):
             return text
 
         def read(m: re.Match[str]) -> str:
             word = found.get(m.group(0))
-            if word is None or (" " in word and _IDENTIFIER_SIDE.match(text, m.end())) or (
-                    " " in word and m.start() and text[m.start() - 1] in "@._-/"):
+            before = text[m.start() - 1] if m.start() else " "
+            if word is None or (" " in word and (_IDENTIFIER_SIDE.match(text, m.end()) or before in "@._-/")):
                 return m.group(0)
+            if _HEX.fullmatch(m.group(0)) and (before in "-:" or _HEX_SIDE.match(text, m.end())):
+                return m.group(0)   # "ab1e" inside a Call-ID or UUID is hex, not "able"
             return word
 
         return _WORD.sub(read, text)

@@ -62,3 +62,16 @@ def test_an_ocr_damaged_decisive_line_gets_the_clean_answer(engine):
     assert engine.diagnose(clean).diagnoses
     assert [d.entry.id for d in engine.diagnose(damaged).diagnoses][:1] == \
            [d.entry.id for d in engine.diagnose(clean).diagnoses][:1]
+
+
+def test_frames_and_hex_ids_are_not_misread_words(engine):
+    text = "|ACK sip:room-kore@10.11.91.165:5061;transport=tls SIP/2.0\nCall-ID: a0c2f2e8-5ba8-4840-ab1e-758a81d7d27e"
+    assert engine.vocabulary.repair_words(text, force=True) == text
+
+
+def test_a_long_clean_log_needs_more_than_two_odd_words_to_be_read_as_ocr(engine):
+    log = "\n".join(f'2024-05-14T09:00:{i % 60:02d} expe tvcs: Module="network.sip" Detail="healthy {i}"'
+                    for i in range(500))
+    text = log + "\nthe Moclule and the Eclit button\n"
+    assert engine.vocabulary.repair_words(text) == text              # two in 500 lines: a name, a typo
+    assert "Module" in engine.vocabulary.repair_words(text[-40:])    # two in one line: a screenshot

@@ -49,10 +49,28 @@ def _connection_failures(doc: Document, lines: list[int], out: FactSet) -> None:
         out.add(Fact("tcp_connection_failed", port, i, {"port": port, "dst-ip": record.get("dst-ip", "")}))
 
 
+_PORTS = re.compile(r'(?:dst|src)-port\W{0,3}(\d{2,5})', re.IGNORECASE)
+_CONNECTION = re.compile(r"TCP Connect|Connection Established|Incoming connection", re.IGNORECASE)
+CONNECTION_REACH = 12   # lines back from a handshake record to the connection record it belongs to
+
+
+def _other_peer(doc: Document, index: int) -> bool:
+    """Whether the connection just before a handshake record is to a peer other than Webex (a Unified CM on 5061,
+    a traversal zone on 7001): that handshake says nothing about the mutual TLS connection on 5062."""
+    for j in range(index - 1, max(-1, index - CONNECTION_REACH), -1):
+        line = doc.lines[j]
+        if _CONNECTION.search(line):
+            ports = set(_PORTS.findall(line))
+            return bool(ports) and "5062" not in ports
+    return False
+
+
 def _handshakes(doc: Document, lines: list[int], out: FactSet) -> None:
     ok = [i for i in lines if _SUCCEEDED in doc.skeleton_line(i)]
     if ok and len(ok) == len(lines):
-        out.add(Fact("healthy_handshake", "", ok[0]))
+        webex = [i for i in ok if not _other_peer(doc, i)]
+        if webex:
+            out.add(Fact("healthy_handshake", "", webex[0]))
 
 
 def _extract(doc: Document, hits: Hits, out: FactSet) -> None:
@@ -77,7 +95,8 @@ EXTRACTOR = Extractor(
     },
     facts={
         "tcp_connection_failed": 'Expressway `Detail="TCP Connection Failed"` with its `Dst-port` (value: port)',
-        "healthy_handshake": '`Handshake succeeded` with no TLS error in the paste',
+        "healthy_handshake": '`Handshake succeeded` with no TLS error in the paste, not on a connection to another '
+                             'peer (a Unified CM on 5061, a traversal zone)',
     },
     extract=_extract,
 )

@@ -89,6 +89,9 @@ class Engine:
         # a message that tells a cause in words reads like the problem's cause, sentence by sentence
         problems = [e for e in self.kb if e.kind is EntryKind.PROBLEM and e.status is not Status.DEPRECATED]
         self.vocabulary = Vocabulary.of_knowledge_base(self.kb)
+        # a Chinese term read in English says a problem's phrase; a how-to is asked for, in words of its own
+        self._problem_phrases = {p for e in self.kb if e.kind is EntryKind.PROBLEM
+                                 for sig in e.signals.values() for p in sig.phrases}
         self.told = QuestionIndex({e.id: [e.title, e.summary, *sentences(e.cause), *e.questions, *e.symptoms]
                                    for e in problems})
 
@@ -249,6 +252,8 @@ class Engine:
             window = [*enumerate(doc.lines[:head]), *enumerate(doc.lines[n - PROSE_TAIL:], n - PROSE_TAIL)]
         prose_lines = [(i, line) for i, line in window if is_prose(line)]
         prose = Prose.from_lines([line for _, line in prose_lines], [i for i, _ in prose_lines], self.phrases)
+        for phrase in prose.translated - self._problem_phrases:
+            del prose.matched[phrase]
         other = non_webex_context(doc, group_hits, prose.tokens)
         stated = stated_context(text for _, text in prose.lines)
         if stated and not set(group_hits.get("webex_marker", ())) - {i for i, _ in prose_lines}:

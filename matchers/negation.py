@@ -13,6 +13,9 @@ set()
 ['tcpdump', 'on', 'e', 'not', 'empty']
 >>> content_words("i'm not sure but calls fail", frozenset())[1]
 set()
+>>> sequence, denied = content_words("dns ok, socket test ok, but ssl handshake failed", frozenset())
+>>> [w for i, w in enumerate(sequence) if i not in denied]
+['but', 'ssl', 'handshake', 'failed']
 """
 from __future__ import annotations
 
@@ -34,6 +37,15 @@ _STATES = frozenset({"empty", "error", "errors", "alarm", "alarms", "warning", "
                      "problem", "problems", "wrong", "expired", "missing", "blocked", "mismatch", "mismatched",
                      "failure", "failures", "failing", "failed", "broken", "down", "closed", "filtered", "change",
                      "changes", "changed", "different", "self-signed", "selfsigned", "invalid", "revoked"})
+# a clause that says a part works ("DNS ok", "socket test passes", "SRV resolves", "5062 is open both ways") is
+# reassurance too, unless it also says something failed or asks
+_HEALTHY = frozenset({"ok", "okay", "fine", "pass", "passes", "passed", "succeeds", "succeeded", "successful",
+                      "works", "working", "green", "resolves", "open"})
+_NOT_HEALTHY = frozenset({"fail", "fails", "failed", "failing", "failure", "error", "errors", "refused", "reset",
+                          "rejected", "rejects", "drop", "drops", "dropped", "timeout", "broken", "wrong", "only",
+                          "still", "until", "after", "if", "when", "whether"}) | NEGATORS
+_PRODUCT = frozenset({"hybrid", "call", "calls", "calling", "webex", "expressway", "expressway-e", "expressway-c",
+                      "expe", "expc", "cucm", "app"})
 _NEGATIVE = re.compile(r"\b(?:" + "|".join(sorted(NEGATORS)) + r")\b|n['’]t\b")
 _CLAUSE_END = re.compile(r"[,;!?()\[\]\"“”`]|[.:](?=\s|$)|\s[-–—]+\s|"
                          r"\b(?:but|however|though|although|yet|whereas|because|since|except|instead|then|so|while)\b")
@@ -64,6 +76,14 @@ def content_words(text: str, stopwords: frozenset[str]) -> tuple[list[str], set[
         sequence.append(word)
         clause_of.append(clause)
     denied: set[int] = set()
+    # "200 OK" is a SIP response, not a part that works
+    healthy = {k for k, w in enumerate(sequence)
+               if w in _HEALTHY and not (w in ("ok", "okay") and k and sequence[k - 1].isdigit())}
+    for clause_no in {clause_of[k] for k in healthy}:
+        words = [w for w, c in zip(sequence, clause_of, strict=True) if c == clause_no]
+        asked = clause_no < len(ends) and text[ends[clause_no]] == "?"
+        if not asked and not _NOT_HEALTHY.intersection(words):   # the product itself is not what is fine
+            denied.update(k for k, c in enumerate(clause_of) if c == clause_no and sequence[k] not in _PRODUCT)
     for start in scopes:
         if start < len(sequence) and sequence[start] in _HEDGES:
             continue
@@ -92,3 +112,13 @@ def is_negative(phrase: str) -> bool:
     (True, True, False)
     """
     return bool(_NEGATIVE.search(phrase.lower()))
+
+
+def says_health(phrase: str) -> bool:
+    """A phrase that itself says a part works ("check pattern succeeds", "socket test ok") is said by a clause that
+    says so: such a clause is the evidence, not reassurance.
+
+    >>> says_health("check pattern succeeds"), says_health("socket test failed")
+    (True, False)
+    """
+    return bool(_HEALTHY.intersection(phrase.lower().split()))

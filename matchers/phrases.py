@@ -22,7 +22,8 @@ from operator import itemgetter
 
 from rapidfuzz.distance import Levenshtein
 
-from .negation import NEGATORS, content_words, expand_contractions, is_negative
+from .chinese import english_reading
+from .negation import NEGATORS, content_words, expand_contractions, is_negative, says_health
 from .normalize import cjk_tokens, clean_line, clean_prose, ocr_fold, words
 
 ABBREVIATIONS: dict[str, tuple[str, ...]] = {
@@ -156,7 +157,8 @@ class PhraseIndex:
         # each phrase is filed under its rarest word only: a phrase cannot match without that word, and
         # common words ("webex", "call") then do not drag every phrase into every message's candidates
         self.vocabulary = set(frequency)
-        self.negative = {phrase: is_negative(phrase) for phrase in self.words}
+        # phrases that say a state themselves ("nothing on 5062", "check pattern succeeds") are said where it is
+        self.negative = {phrase: is_negative(phrase) or says_health(phrase) for phrase in self.words}
         self.span_limit = {phrase: max(MIN_SPAN, SPAN_PER_WORD * len(ws)) for phrase, ws in self.words.items()}
         self._token_cache: dict[str, tuple[str, ...]] = {}
         for phrase, ws in self.words.items():
@@ -280,6 +282,7 @@ class Prose:
     asks_causes: bool = False                                      # asks for the possible causes (a differential)
     chinese: bool = False                                          # some of it is written in Chinese
     matched: dict[str, int] = field(default_factory=dict)        # phrase -> document line index
+    translated: set[str] = field(default_factory=set)             # phrases said only by the English of zh terms
 
     @classmethod
     def from_lines(cls, raw_lines: list[str], indexes: list[int] | None = None,
@@ -288,6 +291,7 @@ class Prose:
         pairs = list(zip(indexes if indexes is not None else range(len(raw_lines)), raw_lines, strict=False))
         line_words: list[list[str]] = []   # per line: its content words, in order (spans count these)
         line_denied: list[set[int]] = []   # per line: the positions of words the line denies ("is not empty")
+        translated: dict[int, tuple[list[str], set[int]]] = {}   # per Chinese line: its terms' English (chinese.py)
         for line_index, raw in pairs[:MAX_PROSE_LINES]:
             text = clean_prose(raw[:1000])
             if not text:
@@ -307,6 +311,11 @@ class Prose:
                     prose.chinese = True
                     prose.tokens.update(chinese)   # Chinese: its character pairs
                     prose.is_question = True       # a symptom told in Chinese is asked of the bot, "?" or not
+                    # and its terms in English, so the phrases are said by the Chinese as by the English wording
+                    english, english_denied = content_words(english_reading(raw[:1000]), STOPWORDS)
+                    translated[len(line_words) - 1] = (english, english_denied)
+                    for w in english:
+                        prose.tokens.update(token_forms(w))
             folded = ocr_fold(text)
             if not prose.asks_how and _ASKS_HOW_FOLDED.search(folded):
                 prose.asks_how = True
@@ -317,6 +326,14 @@ class Prose:
         prose.is_question = prose.is_question or prose.asks_how
         if index is not None:
             prose._match(index, line_words, line_denied)
+            if translated:   # what only the English of the Chinese terms says is kept apart (`translated`)
+                before = set(prose.matched)
+                words, denials = [list(w) for w in line_words], [set(d) for d in line_denied]
+                for i, (english, english_denied) in translated.items():
+                    denials[i].update(len(words[i]) + k for k in english_denied)
+                    words[i].extend(english)
+                prose._match(index, words, denials)
+                prose.translated = set(prose.matched) - before
         return prose
 
     def _match(self, index: PhraseIndex, line_words: list[list[str]], line_denied: list[set[int]]) -> None:

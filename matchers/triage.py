@@ -22,6 +22,7 @@ MAX_CANDIDATES = 4
 MAX_LINE = 240          # characters of a `why` or `check` line
 STAGE_WEIGHT = 0.25     # a problem of the stage the message names fits that much before any wording
 DIRECTION_LEAD = 1.25   # without a direction in words, one direction must fit this much better to win
+STAGE_BYPASS = 0.6      # a problem of another stage that the message reads this much like stays in the list
 STAGE_FILL = 3          # a short differential of a named stage is filled from that stage's problems, up to this
 PARTIAL_WEIGHT = 0.8    # fired signals of an entry whose condition did not hold count at this share
 
@@ -99,8 +100,8 @@ def differential(entries: Iterable[Entry], similar: dict[str, float], partial: d
         sim = similar.get(entry_id, 0.0)
         part = PARTIAL_WEIGHT * partial.get(entry_id, 0.0)
         in_stage = bool(stages.intersection(entry.stages))
-        if stages and not in_stage and entry_id not in evidenced:
-            continue
+        if stages and not in_stage and entry_id not in evidenced and sim < STAGE_BYPASS:
+            continue   # another stage's problem stays only when the message reads very much like it
         score = 1.0 - (1.0 - sim) * (1.0 - part) * (1.0 - (STAGE_WEIGHT if in_stage else 0.0))
         if score >= MIN_SCORE:
             scored.append((score, entry_id))

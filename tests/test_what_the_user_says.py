@@ -34,6 +34,29 @@ def test_a_denied_action_is_the_symptom(text):
     assert content_words(text.lower(), STOPWORDS)[1] == set()
 
 
+@pytest.mark.parametrize(("text", "kept"), [
+    ("dns ok, socket test ok, but ssl handshake failed", ["but", "ssl", "handshake", "failed"]),
+    ("5062 is open both ways, srv resolves. the e sends an alert", ["e", "sends", "alert"]),
+    ("hybrid calls set up fine (ringing) but no audio", ["hybrid", "calls", "ringing", "but", "no", "audio"]),
+])
+def test_a_clause_that_says_a_part_works_is_reassurance(text, kept):
+    sequence, denied = content_words(text, STOPWORDS)
+    assert [w for i, w in enumerate(sequence) if i not in denied] == kept
+
+
+@pytest.mark.parametrize("text", ["the webex 200 ok has m=audio 0", "is the socket test ok?",
+                                  "the socket test passes only after a reboot", "dns ok but the socket test fails"])
+def test_a_response_a_question_or_a_doubt_is_not_reassurance(text):
+    sequence, denied = content_words(text, STOPWORDS)
+    assert not any(sequence[i] in {"audio", "socket", "test", "fails"} for i in denied), [sequence[i] for i in denied]
+
+
+def test_the_parts_said_to_work_do_not_decide_the_answer(engine):
+    report = engine.diagnose("Control Hub SIP destination test: DNS ok, socket test ok, but SSL Handshake failed. "
+                             "What's wrong with our side?")
+    assert "in-port-5062-blocked" not in [d.entry.id for d in report.diagnoses][:1]
+
+
 def test_a_phrase_is_not_said_by_a_line_that_denies_it():
     index = PhraseIndex(["tcpdump empty", "nothing on 5062"])
     denied = Prose.from_lines(["the tcpdump on the E is not empty, we see SYNs"], index=index)

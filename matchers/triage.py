@@ -125,9 +125,10 @@ def differential(entries: Iterable[Entry], similar: dict[str, float], partial: d
             for (score, _), e, check in zip(kept, chosen, said, strict=True)]
 
 
-_CLOUD = r"(?:webex|the app|app|cloud|control hub|webex users?|webex devices?|room ?kit|board)"
-_PREMISES = r"(?:desk ?phones?|ip phones?|cucm|unified cm|on-?prem\w*|our phones?|phones?|jabber|callmanager)"
-_OF = r"(?:the |a |our )?"
+_CLOUD = r"(?:webex|webx|wbx|spark|the app|app|cloud|control hub|webex users?|webex devices?|room ?kit|board)"
+_PREMISES = (r"(?:desk ?phones?|desk|ip phones?|cucm|unified cm|on-?prem\w*(?: phones?)?|our phones?|phones?|jabber|"
+             r"callmanager)")
+_OF = r"(?:the |a |our |my |their |his |her )?"
 _TO = r"(?:\s*(?:->|→|=>|>)\s*|\s+to\s+)"   # "Webex app -> desk phone", "webex to cucm"
 _INBOUND = re.compile(rf"\binbound\b|\bfrom {_OF}{_CLOUD}\b.{{0,40}}?\bto {_OF}{_PREMISES}|"
                       rf"\b(?:calls?|coming|incoming|arriving|invites?)\s+from {_OF}{_CLOUD}\b|"

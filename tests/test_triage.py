@@ -173,3 +173,6 @@ def test_a_clear_answer_stands_when_the_message_also_asks_for_ideas(engine, text
 def test_arrows_name_the_direction():
     assert direction_of("Webex app -> desk phone calls fail") is Section.INBOUND
     assert direction_of("desk phone → webex app calls fail") is Section.OUTBOUND
+    assert direction_of("desk->webx broken, webex client silent") is Section.OUTBOUND
+    assert direction_of("when I call from my Webex app to a colleague their on-premises phone does not ring") \
+        is Section.INBOUND

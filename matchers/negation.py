@@ -13,6 +13,9 @@ set()
 ['tcpdump', 'on', 'e', 'not', 'empty']
 >>> content_words("i'm not sure but calls fail", frozenset())[1]
 set()
+>>> sequence, denied = content_words("it is not the temporary certificate, the e sends its chain", frozenset({"the"}))
+>>> [w for i, w in enumerate(sequence) if i not in denied]
+['it', 'is', 'not', 'e', 'sends', 'its', 'chain']
 >>> sequence, denied = content_words("dns ok, socket test ok, but ssl handshake failed", frozenset())
 >>> [w for i, w in enumerate(sequence) if i not in denied]
 ['but', 'ssl', 'handshake', 'failed']
@@ -44,6 +47,8 @@ _HEALTHY = frozenset({"ok", "okay", "fine", "pass", "passes", "passed", "succeed
 _NOT_HEALTHY = frozenset({"fail", "fails", "failed", "failing", "failure", "error", "errors", "refused", "reset",
                           "rejected", "rejects", "drop", "drops", "dropped", "timeout", "broken", "wrong", "only",
                           "still", "until", "after", "if", "when", "whether"}) | NEGATORS
+_NOT_THE = re.compile(r"\b(?:it|this|that)(?:\s+is|\s+was|['’]s)\s+(?:definitely\s+|really\s+|also\s+)?not\s+"
+                      r"(?:the|a|an|our|any)\b", re.IGNORECASE)
 _PRODUCT = frozenset({"hybrid", "call", "calls", "calling", "webex", "expressway", "expressway-e", "expressway-c",
                       "expe", "expc", "cucm", "app"})
 _NEGATIVE = re.compile(r"\b(?:" + "|".join(sorted(NEGATORS)) + r")\b|n['’]t\b")
@@ -62,6 +67,7 @@ def content_words(text: str, stopwords: frozenset[str]) -> tuple[list[str], set[
     text = expand_contractions(text).replace("->", "  ")   # as words() reads an arrow, keeping offsets
     ends = [m.start() for m in _CLAUSE_END.finditer(text)]
     sequence: list[str] = []
+    starts: list[int] = []   # where each word stands in the text
     clause_of: list[int] = []
     scopes: list[int] = []   # where each denial's scope starts
     clause = 0
@@ -74,6 +80,7 @@ def content_words(text: str, stopwords: frozenset[str]) -> tuple[list[str], set[
         if word in NEGATORS:
             scopes.append(len(sequence) + 1)
         sequence.append(word)
+        starts.append(m.start())
         clause_of.append(clause)
     denied: set[int] = set()
     # "200 OK" is a SIP response, not a part that works
@@ -84,6 +91,11 @@ def content_words(text: str, stopwords: frozenset[str]) -> tuple[list[str], set[
         asked = clause_no < len(ends) and text[ends[clause_no]] == "?"
         if not asked and not _NOT_HEALTHY.intersection(words):   # the product itself is not what is fine
             denied.update(k for k, c in enumerate(clause_of) if c == clause_no and sequence[k] not in _PRODUCT)
+    # "it is not the temporary certificate", "this isn't a firewall thing": the cause named is ruled out
+    for m in _NOT_THE.finditer(text):
+        after = [k for k, at in enumerate(starts) if at >= m.end()]
+        if after:
+            denied.update(k for k in after if clause_of[k] == clause_of[after[0]])
     for start in scopes:
         if start < len(sequence) and sequence[start] in _HEDGES:
             continue

@@ -35,7 +35,8 @@ def is_prose(line: str) -> bool:
 
 
 _NOT = r"(?:\w+n['’]t|not|never|no\s+longer|dont|doesnt|didnt|isnt|arent)"
-_HYBRID = r"(?:webex\s+)?hybrid(?:\s+call(?:ing)?(?:\s+service)?(?:\s+connect)?)?"
+_HYBRID = (r"(?:(?:webex\s+)?hybrid(?:\s+call(?:ing)?(?:\s+service)?(?:\s+connect)?)?|"
+           r"(?:webex\s+)?call\s+service\s+connect)")
 _NOT_HYBRID = re.compile(
     rf"\b{_NOT}\s+(?:(?:use|using|have|run|running|deploy(?:ed)?|involve[sd]?|related|about|configured|"
     rf"set\s+up|part\s+of|going\s+through|through|via|even|a|an|the|any|really|actually|to|do|with)\s+){{0,3}}{_HYBRID}\b"
@@ -72,7 +73,9 @@ _NAMED = [
     ("the message is about Webex Calling (Cisco's cloud calling: Local Gateway, Dedicated Instance), not Hybrid "
      "Call Service Connect",
      re.compile(r"\bwebex\s+calling\s+(?:local\s+gateway|lgw|dedicated\s+instance|multi[\s-]?tenant|cloud\s+pbx|"
-                r"pstn|trunk)|\blocal\s+gateway\b|\blgw\b|\bwebex\s+calling\s*\((?:cloud|mt|multi)", re.IGNORECASE)),
+                r"pstn|trunk)|\blocal\s+gateway\b|\blgw\b|\bwebex\s+calling\s*\((?:cloud|mt|multi)|"
+                r"\bwe(?:['’]re|\s+are)\s+(?:on|using)\s+webex\s+calling\b(?!\s+(?:and|with)\s+hybrid)|"
+                r"\bwebex\s+calling\W{1,4}(?:the\s+)?cloud\s+pbx", re.IGNORECASE)),
 ]
 
 

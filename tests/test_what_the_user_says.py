@@ -85,6 +85,9 @@ def test_reassurance_leaves_the_rest_of_the_message_to_decide(engine):
     ("Single Number Reach rings twice on my mobile, why?", "Single Number Reach"),
     ("Webex Meetings dial-in from our CUCM fails with 404 Not Found", "Webex meeting"),
     ("our Webex Calling local gateway gets a TLS alert unknown ca on 5062", "Webex Calling"),
+    ("We're on Webex Calling - the cloud PBX, no CUCM. Incoming calls ring the app but not the MPP phone",
+     "Webex Calling"),
+    ("We don't have Call Service Connect; the app registers to CUCM as a softphone and calls drop", "not Webex Hybrid"),
 ])
 def test_an_explicit_other_context_is_a_no_match_that_says_why(engine, text, said):
     report = engine.diagnose(text)
@@ -96,6 +99,9 @@ def test_an_explicit_other_context_is_a_no_match_that_says_why(engine, text, sai
     "outbound calls from desk phones to Webex fail on port 5061. Isn't Hybrid Call supposed to use 5062?",
     "we run hybrid call on an expressway pair that also carries B2B, is that supported?",
     "the user doesn't have hybrid call enabled yet?",
+    "we use Webex Calling and Hybrid Call Service Connect side by side, inbound calls get 404",
+    "This is for Hybrid Call Service Connect (not Webex Calling). What versions do we need?",
+    "we have call service connect enabled for this user but the desk phone never rings",
 ])
 def test_mentions_that_are_not_statements_of_another_context(text):
     assert stated_context([text.lower()]) is None

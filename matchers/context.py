@@ -2,11 +2,13 @@
 the chat text, the SIP codes, and caches that look-alike entries share."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .document import Document
 from .evidence.model import FactSet
-from .phrases import Prose
+from .negation import said_only_in_denial
+from .phrases import STOPWORDS, Prose
 
 
 @dataclass
@@ -27,7 +29,15 @@ class Context:
     excluded: list[tuple[str, str]] = field(default_factory=list)   # (entry id, why a look-alike ruled it out)
     folded_records: dict[tuple[int, bool], tuple[dict[str, str], str] | None] = field(default_factory=dict)
     tied: dict[str, float] = field(default_factory=dict)   # weak answers that tied: triage candidates instead
+    _prose_text: dict[int, str] | None = None
 
     def said_lines(self) -> set[int]:
         """The line numbers (1-based, as evidence gives them) of the writer's own chat lines."""
         return {self.doc.line_number(i) for i, _ in self.prose.lines}
+
+    def denies(self, index: int, found: Callable[[str], bool]) -> bool:
+        """Whether a chat line says what `found` looks for only where it denies it ("we do not see unknown ca")."""
+        if self._prose_text is None:
+            self._prose_text = dict(self.prose.lines)
+        text = self._prose_text.get(index)
+        return text is not None and said_only_in_denial(text, STOPWORDS, found)

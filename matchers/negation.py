@@ -23,6 +23,7 @@ set()
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from .normalize import WORD
 
@@ -46,7 +47,12 @@ _HEALTHY = frozenset({"ok", "okay", "fine", "pass", "passes", "passed", "succeed
                       "works", "working", "green", "resolves", "open"})
 _NOT_HEALTHY = frozenset({"fail", "fails", "failed", "failing", "failure", "error", "errors", "refused", "reset",
                           "rejected", "rejects", "drop", "drops", "dropped", "timeout", "broken", "wrong", "only",
-                          "still", "until", "after", "if", "when", "whether"}) | NEGATORS
+                          "still", "until", "after", "if", "when", "whether", "check", "ensure", "verify", "should",
+                          "must", "need", "needs", "sure"}) | NEGATORS   # "check that it resolves" is an instruction
+# "we do not see unknown ca", "the log doesn't show self signed certificate": what is not seen is not there
+# ("Not Found" is a SIP reason, and "the lookup doesn't find the servers" a failure, so finding is not seeing)
+_OBSERVED = frozenset({"see", "seeing", "saw", "show", "shows", "showing", "observe", "notice"})
+_PREPOSITIONS = frozenset({"on", "in", "up", "for", "at", "to", "from", "when", "until", "after", "any", "anything"})
 _NOT_THE = re.compile(r"\b(?:it|this|that)(?:\s+is|\s+was|['’]s)\s+(?:definitely\s+|really\s+|also\s+)?not\s+"
                       r"(?:the|a|an|our|any)\b", re.IGNORECASE)
 _PRODUCT = frozenset({"hybrid", "call", "calls", "calling", "webex", "expressway", "expressway-e", "expressway-c",
@@ -103,6 +109,13 @@ def content_words(text: str, stopwords: frozenset[str]) -> tuple[list[str], set[
         scope = [k for k in range(start, min(len(sequence), start + STATE_REACH)) if clause_of[k] == clause_no]
         if any(sequence[k] in _STATES for k in scope):
             denied.update(k for k, c in enumerate(clause_of) if c == clause_no)
+            continue
+        # "we do not see unknown ca": what follows the seeing is absent; "the button doesn't show on the device" is
+        # the symptom, so only an object right after the verb is denied
+        seen = next((k for k in scope if sequence[k] in _OBSERVED), None)
+        if seen is not None and seen + 1 < len(sequence) and clause_of[seen + 1] == clause_no \
+                and sequence[seen + 1] not in _PREPOSITIONS:
+            denied.update(k for k in range(seen + 1, len(sequence)) if clause_of[k] == clause_no)
     return sequence, denied
 
 
@@ -134,3 +147,25 @@ def says_health(phrase: str) -> bool:
     (True, False)
     """
     return bool(_HEALTHY.intersection(phrase.lower().split()))
+
+
+def said_only_in_denial(text: str, stopwords: frozenset[str], found: Callable[[str], bool]) -> bool:
+    """Whether what `found` looks for is in `text` only inside a clause the writer denies: a log string quoted in
+    "we do not see `unknown ca`" is not said there.
+
+    >>> has_ca = lambda t: "unknown ca" in t
+    >>> said_only_in_denial("we do not see unknown ca, only a reset", frozenset({"we", "do"}), has_ca)
+    True
+    >>> said_only_in_denial("webex sends unknown ca, not a reset", frozenset(), has_ca)
+    False
+    """
+    sequence, denied = content_words(text, stopwords)
+    if not denied:
+        return False
+    expanded = expand_contractions(text).replace("->", "  ")   # the offsets content_words counted words at
+    spans = [m.span() for m in WORD.finditer(expanded) if m.group() not in stopwords]
+    out = list(expanded)
+    for k in denied:
+        begin, end = spans[k]
+        out[begin:end] = " " * (end - begin)
+    return found(expanded) and not found("".join(out))

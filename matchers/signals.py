@@ -174,13 +174,16 @@ def _lines_where(sig: Signal, ctx: Context, holds: Callable[[int], bool], limit:
 
 
 def _eval_literal(sig: Signal, ctx: Context, limit: int = MAX_EVIDENCE_LINES) -> list[Evidence]:
-    return [line_evidence(sig, ctx, i) for i in _lines_with(sig, ctx)[:limit]]
+    literals = [literal.lower() for literal in sig.literals]
+    lines = [i for i in _lines_with(sig, ctx)   # a log string quoted in a denial is not said there
+             if not ctx.denies(i, lambda text: any(literal in text for literal in literals))]
+    return [line_evidence(sig, ctx, i) for i in lines[:limit]]
 
 
 def _eval_pattern(sig: Signal, ctx: Context, limit: int = MAX_EVIDENCE_LINES) -> list[Evidence]:
     def holds(i: int) -> bool:
         if sig.pattern.search(ctx.doc.clean(i)):
-            return True
+            return not ctx.denies(i, lambda text: bool(sig.pattern.search(text)))
         joined = ctx.doc.clean_continued(i)   # a record wrapped onto the next line (OCR, narrow terminals)
         return joined is not None and bool(sig.pattern.search(joined))
 

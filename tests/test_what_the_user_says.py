@@ -142,3 +142,12 @@ def test_a_voice_team_is_not_microsoft_teams(engine):
     text = ('SIP/2.0 404 Not Found\nServer: TANDBERG/4135 (X12.6.1)\nWarning: 399 vcs.example "Policy Response"\n'
             "(forwarded from the voice team)")
     assert "Teams" not in engine.diagnose(text).message
+
+
+def test_a_log_string_quoted_in_a_denial_is_not_evidence(engine):
+    denied = engine.diagnose("We do not see sslv3 alert certificate unknown anywhere in the E log, so it's not the "
+                             "certificate.")
+    said = engine.diagnose("the E log shows sslv3 alert certificate unknown on every inbound call")
+    assert not denied.diagnoses and said.diagnoses
+    # "Not Found" is a SIP reason phrase, not a denial
+    assert engine.diagnose("the call comes back with 404 Not Found from the Expressway-C, inbound from webex").diagnoses

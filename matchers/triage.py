@@ -71,14 +71,24 @@ def names_symptom_area(words: set[str], known: KeysView[str], sip_code: bool) ->
     return hits >= 2 and hits >= KNOWN_SHARE * len(words)
 
 
-def stages_named(stages: Iterable[Stage], matched: Mapping[str, int], text: str) -> set[str]:
+RINGING = "ringing"   # knowledge/stages.yaml lists the stages in call order; the ones before this fail before ringing
+_NEVER_RINGS = re.compile(r"\b(?:never|not|n['’]t|won['’]t)\s+(?:\w+\s+)?ring|\bnothing\s+happens\b|\bcall\s+failed\b|"
+                          r"\bcan['’]?t\s+call\b|\bcannot\s+call\b|\bjoin\s+button\b|不响|打不通|不振铃|"
+                          r"\brings?,?\s+but\b.{0,40}\b(?:does\s+not|doesn['’]t|never|not)\b", re.I)
+
+
+def stages_named(stages: Sequence[Stage], matched: Mapping[str, int], text: str) -> set[str]:
     """The stages of the call a message talks about: one of a stage's words said (and not denied), or its Chinese.
 
     >>> dns = Stage("dns", "Name resolution", ("srv record",), ("域名",))
     >>> stages_named([dns], {"srv record": 0}, ""), stages_named([dns], {}, "域名解析失败"), stages_named([dns], {}, "")
     ({'dns'}, {'dns'}, set())
     """
-    return {s.id for s in stages if any(w in matched for w in s.words) or any(z in text for z in s.zh)}
+    named = {s.id for s in stages if any(w in matched for w in s.words) or any(z in text for z in s.zh)}
+    if not named and _NEVER_RINGS.search(text):   # a call that never rings failed before ringing
+        named = {s.id for s in stages[:stages.index(next(s for s in stages if s.id == RINGING))]} \
+            if any(s.id == RINGING for s in stages) else named
+    return named
 
 
 def differential(entries: Iterable[Entry], similar: dict[str, float], partial: dict[str, float],
@@ -130,12 +140,22 @@ _PREMISES = (r"(?:desk ?phones?|desk|ip phones?|cucm|unified cm|on-?prem\w*(?: p
              r"callmanager)")
 _OF = r"(?:the |a |our |my |their |his |her )?"
 _TO = r"(?:\s*(?:->|→|=>|>)\s*|\s+to\s+)"   # "Webex app -> desk phone", "webex to cucm"
+_CANT = r"(?:can['’]?t\s+|cannot\s+|could\s*n['’]?t\s+|are\s+unable\s+to\s+)?"
+# "Webex app users can't call desk phones", "the app rings but the desk phone does not": the side that calls, and
+# the side that does not ring, name the direction that fails
+_CALLS = rf"(?:\s+users?|\s+clients?)?\s+{_CANT}(?:call(?:s|ing)?|dial(?:s|ing)?)\s+(?:to\s+)?{_OF}"
+_NOT = r"(?:does\s+not|doesn['’]?t|do\s+not|don['’]?t|never|won['’]?t|isn['’]?t|aren['’]?t)"
+_NO_RING = rf"\s+{_NOT}\s+(?:\w+\s+)?ring"
+_RINGS_BUT = r"(?:\s+app)?\s+rings?,?\s+but\s+(?:the\s+|their\s+|our\s+|his\s+|her\s+)?"
 _INBOUND = re.compile(rf"\binbound\b|\bfrom {_OF}{_CLOUD}\b.{{0,40}}?\bto {_OF}{_PREMISES}|"
                       rf"\b(?:calls?|coming|incoming|arriving|invites?)\s+from {_OF}{_CLOUD}\b|"
-                      rf"\b{_CLOUD}{_TO}{_OF}{_PREMISES}\b", re.I)
+                      rf"\b{_CLOUD}{_TO}{_OF}{_PREMISES}\b|\b{_CLOUD}{_CALLS}{_PREMISES}\b|"
+                      rf"\b{_PREMISES}{_NO_RING}|\b{_CLOUD}{_RINGS_BUT}{_PREMISES}\s+{_NOT}", re.I)
 _OUTBOUND = re.compile(rf"\boutbound\b|\bfrom {_OF}{_PREMISES}\b.{{0,40}}?\bto {_OF}{_CLOUD}|"
                        rf"\b(?:calls?|calling|dial(?:l?ing)?|invites?)\s+(?:out\s+)?to {_OF}{_CLOUD}\b|"
-                       rf"\b{_PREMISES}{_TO}{_OF}{_CLOUD}\b", re.I)
+                       rf"\b{_PREMISES}{_TO}{_OF}{_CLOUD}\b|\b{_PREMISES}{_CALLS}{_CLOUD}\b|"
+                       rf"\b{_CLOUD}(?:\s+app)?{_NO_RING}|"
+                       rf"\b{_PREMISES}{_RINGS_BUT}{_CLOUD}(?:\s+app)?\s+{_NOT}", re.I)
 
 
 def direction_of(text: str) -> Section | None:

@@ -174,5 +174,19 @@ def test_arrows_name_the_direction():
     assert direction_of("Webex app -> desk phone calls fail") is Section.INBOUND
     assert direction_of("desk phone → webex app calls fail") is Section.OUTBOUND
     assert direction_of("desk->webx broken, webex client silent") is Section.OUTBOUND
+    assert direction_of("Webex app users can't call desk phones since yesterday") is Section.INBOUND
+    assert direction_of("when a webex user calls a desk phone nothing happens") is Section.INBOUND
+    assert direction_of("the webex app rings but the desk phone does not") is Section.INBOUND
+    assert direction_of("the desk phone rings but the webex app never does") is Section.OUTBOUND
     assert direction_of("when I call from my Webex app to a colleague their on-premises phone does not ring") \
         is Section.INBOUND
+
+
+def test_a_call_that_never_rings_failed_before_ringing(engine):
+    # no stage named: "never rings" keeps the stages before ringing, not the after-answer or media problems
+    stage_of = {e.id: set(e.stages) for e in engine.kb}
+    for text in ("Webex app users can't call desk phones since yesterday, the app just says call failed",
+                 "the webex app rings but the desk phone does not, where do I start?"):
+        listed = [c.id for c in engine.diagnose(text).candidates]
+        assert listed and all(stage_of[i] & {"dns", "connect", "tls", "routing"} for i in listed), listed
+        assert all(engine.kb.get(i).section is not Section.OUTBOUND for i in listed), listed

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from .document import Document
 from .evidence.model import FactSet
-from .negation import said_only_in_denial
+from .negation import denied_view
 from .phrases import STOPWORDS, Prose
 
 
@@ -29,7 +29,7 @@ class Context:
     excluded: list[tuple[str, str]] = field(default_factory=list)   # (entry id, why a look-alike ruled it out)
     folded_records: dict[tuple[int, bool], tuple[dict[str, str], str] | None] = field(default_factory=dict)
     tied: dict[str, float] = field(default_factory=dict)   # weak answers that tied: triage candidates instead
-    _prose_text: dict[int, str] | None = None
+    _denied_views: dict[int, tuple[str, str] | None] | None = None   # chat line -> (as read, denials blanked)
 
     def said_lines(self) -> set[int]:
         """The line numbers (1-based, as evidence gives them) of the writer's own chat lines."""
@@ -37,7 +37,7 @@ class Context:
 
     def denies(self, index: int, found: Callable[[str], bool]) -> bool:
         """Whether a chat line says what `found` looks for only where it denies it ("we do not see unknown ca")."""
-        if self._prose_text is None:
-            self._prose_text = dict(self.prose.lines)
-        text = self._prose_text.get(index)
-        return text is not None and said_only_in_denial(text, STOPWORDS, found)
+        if self._denied_views is None:
+            self._denied_views = {i: denied_view(text, STOPWORDS) for i, text in self.prose.lines}
+        view = self._denied_views.get(index)
+        return view is not None and found(view[0]) and not found(view[1])

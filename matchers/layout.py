@@ -97,6 +97,7 @@ def _same_start(line: str, following: str) -> bool:
 RECORD_START = re.compile(r"^\s*(\d{4}-\d\d-\d\d|\*c\s|x\s*configuration|\d+\s+[\d.]+\s)", re.IGNORECASE)
 
 
+MAX_CUT_WORD = 48   # characters of the next line that can finish a cut word
 _PUNCTUATION_ONLY = re.compile(r"^[\s]*[?!.,;:)\]}\"'>]+\s*$")
 _PUNCTUATION_LED = re.compile(r"^[,;:)\]}](?:\s|$)")
 _DOT_LED = re.compile(r"^\.[A-Za-z_]")                      # "Name=\"_sips._tcp" / ".callservice.webex.com"
@@ -122,15 +123,19 @@ def rejoin_cut_words(lines: list[str], numbers: list[int], vocabulary: Vocabular
 
 
 def _continues(line: str, following: str, vocabulary: Vocabulary) -> bool:
-    if len(line) < MIN_WRAP_WIDTH or not following.strip() or line[-1:].isspace() or RECORD_START.match(following):
+    if len(line) < MIN_WRAP_WIDTH or not following or line[-1].isspace():
         return False
     tail = following[len(CONTINUATION_INDENT):] if following.startswith(CONTINUATION_INDENT) else following
-    if tail[:1].isspace():
+    if not tail or tail[0].isspace():
         return False
-    if _PUNCTUATION_ONLY.match(tail) or _PUNCTUATION_LED.match(tail):   # no line of its own starts with ", "
+    if not tail[0].isalnum():   # only its closing punctuation, or ", Description: ..." (no line starts so)
+        return bool(_PUNCTUATION_ONLY.match(tail) or _PUNCTUATION_LED.match(tail)
+                    or (line[-1].isalnum() and _DOT_LED.match(tail)))
+    if RECORD_START.match(following):
+        return False
+    last = line[line.rfind(" ") + 1:]
+    if last.endswith(".") and tail[0].islower() and _HOST_CUT.search(last):
         return True
-    last = line.split()[-1]
-    if (_HOST_CUT.search(last) and tail[:1].isalpha() and tail[:1].islower()) or (
-            last[-1:].isalnum() and _DOT_LED.match(tail)) or (_APOSTROPHE_CUT.search(last) and _CLITIC.match(tail)):
-        return True
-    return vocabulary.joins(line, tail)
+    if last.endswith(("'", "’")):
+        return bool(_APOSTROPHE_CUT.search(last) and _CLITIC.match(tail))
+    return last[-1:].isalnum() and vocabulary.joins(last, tail[:MAX_CUT_WORD])

@@ -23,7 +23,6 @@ set()
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from .normalize import WORD
 
@@ -149,23 +148,24 @@ def says_health(phrase: str) -> bool:
     return bool(_HEALTHY.intersection(phrase.lower().split()))
 
 
-def said_only_in_denial(text: str, stopwords: frozenset[str], found: Callable[[str], bool]) -> bool:
-    """Whether what `found` looks for is in `text` only inside a clause the writer denies: a log string quoted in
-    "we do not see `unknown ca`" is not said there.
+def denied_view(text: str, stopwords: frozenset[str]) -> tuple[str, str] | None:
+    """The line as its words are read (contractions expanded) and the same with the words it denies blanked out, or
+    None when it denies nothing: what is found only in the first is said only inside a denial ("we do not see
+    `unknown ca`").
 
-    >>> has_ca = lambda t: "unknown ca" in t
-    >>> said_only_in_denial("we do not see unknown ca, only a reset", frozenset({"we", "do"}), has_ca)
+    >>> read, kept = denied_view("we do not see unknown ca, only a reset", frozenset({"we", "do"}))
+    >>> "unknown ca" in read, "unknown ca" in kept, "reset" in kept
+    (True, False, True)
+    >>> denied_view("webex sends unknown ca", frozenset()) is None
     True
-    >>> said_only_in_denial("webex sends unknown ca, not a reset", frozenset(), has_ca)
-    False
     """
     sequence, denied = content_words(text, stopwords)
     if not denied:
-        return False
+        return None
     expanded = expand_contractions(text).replace("->", "  ")   # the offsets content_words counted words at
     spans = [m.span() for m in WORD.finditer(expanded) if m.group() not in stopwords]
     out = list(expanded)
     for k in denied:
         begin, end = spans[k]
         out[begin:end] = " " * (end - begin)
-    return found(expanded) and not found("".join(out))
+    return expanded, "".join(out)

@@ -30,6 +30,7 @@ class Context:
     folded_records: dict[tuple[int, bool], tuple[dict[str, str], str] | None] = field(default_factory=dict)
     tied: dict[str, float] = field(default_factory=dict)   # weak answers that tied: triage candidates instead
     _denied_views: dict[int, tuple[str, str] | None] | None = None   # chat line -> (as read, denials blanked)
+    _prose_text: dict[int, str] = field(default_factory=dict)
 
     def said_lines(self) -> set[int]:
         """The line numbers (1-based, as evidence gives them) of the writer's own chat lines."""
@@ -38,6 +39,12 @@ class Context:
     def denies(self, index: int, found: Callable[[str], bool]) -> bool:
         """Whether a chat line says what `found` looks for only where it denies it ("we do not see unknown ca")."""
         if self._denied_views is None:
-            self._denied_views = {i: denied_view(text, STOPWORDS) for i, text in self.prose.lines}
-        view = self._denied_views.get(index)
+            self._prose_text = dict(self.prose.lines)
+            self._denied_views = {}
+        text = self._prose_text.get(index)
+        if text is None:
+            return False
+        if index not in self._denied_views:   # read on first use: most chat lines carry no quoted log string
+            self._denied_views[index] = denied_view(text, STOPWORDS)
+        view = self._denied_views[index]
         return view is not None and found(view[0]) and not found(view[1])

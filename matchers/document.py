@@ -28,7 +28,7 @@ MAX_INPUT_BYTES = 100 * 1024 * 1024
 MAX_LINE_CHARS = 8192  # longer lines are hard-wrapped so per-line work stays bounded
 MAX_JOIN_CHARS = 5_000_000  # wrapped quoted values are a paste problem; big log files are left as they are
 MAX_JOINED = 2
-MAX_REPAIR_CHARS = 500_000   # pastes this long or shorter are read for OCR-misread words
+MAX_REPAIR_CHARS = 500_000   # pastes this long or shorter are read for words a wrap cut and words OCR misread
 CHUNK_CHARS = 65536  # big logs are skeletonised and split per chunk: cache-sized, and only where a hit needs it
 _ARCHIVES = (
     (b"\x1f\x8b", "gzip file"), (b"PK\x03\x04", "zip archive"), (b"BZh", "bzip2 file"),
@@ -91,16 +91,16 @@ def _split_lines(text: str, vocabulary: Vocabulary | None = None) -> tuple[str, 
         width = layout.wrap_width(lines)
         if width:
             lines, numbers = layout.unwrap(lines, numbers or list(range(1, len(lines) + 1)), width)
-        if vocabulary is not None:
+        # what a person's copy did to it (a cut word, OCR): pastes; a log file is what its program wrote
+        if vocabulary is not None and len(text) <= MAX_REPAIR_CHARS:
             joined, joined_numbers = layout.rejoin_cut_words(lines, numbers or list(range(1, len(lines) + 1)),
                                                              vocabulary)
             if len(joined) != len(lines):
                 lines, numbers = joined, joined_numbers
-            if len(text) <= MAX_REPAIR_CHARS:   # OCR'd screenshots are short; a log file is what its program wrote
-                whole = "\n".join(lines)
-                repaired = vocabulary.repair_words(whole)
-                if repaired is not whole:
-                    lines, numbers = repaired.split("\n"), numbers or list(range(1, len(lines) + 1))
+            whole = "\n".join(lines)
+            repaired = vocabulary.repair_words(whole)
+            if repaired is not whole:
+                lines, numbers = repaired.split("\n"), numbers or list(range(1, len(lines) + 1))
     if len(text) <= MAX_JOIN_CHARS and '"' in text:
         joined, joined_numbers = _join_open_quotes(lines, numbers or list(range(1, len(lines) + 1)), vocabulary)
         if len(joined) != len(lines):

@@ -131,8 +131,9 @@ def _continues(line: str, following: str, vocabulary: Vocabulary) -> bool:
     if not tail[0].isalnum():   # only its closing punctuation, or ", Description: ..." (no line starts so)
         return bool(_PUNCTUATION_ONLY.match(tail) or _PUNCTUATION_LED.match(tail)
                     or (line[-1].isalnum() and _DOT_LED.match(tail)))
-    if RECORD_START.match(following):
-        return False
+    end = line[-1]
+    if not (end.isalnum() or end in ".'’") or RECORD_START.match(following):
+        return False   # most log lines end with a quote, and the next one starts a record
     last = line[line.rfind(" ") + 1:]
     if last.endswith(".") and tail[0].islower() and _HOST_CUT.search(last):
         return True

@@ -97,7 +97,7 @@ def content_words(text: str, stopwords: frozenset[str]) -> tuple[list[str], set[
         if not asked and not _NOT_HEALTHY.intersection(words):   # the product itself is not what is fine
             denied.update(k for k, c in enumerate(clause_of) if c == clause_no and sequence[k] not in _PRODUCT)
     # "it is not the temporary certificate", "this isn't a firewall thing": the cause named is ruled out
-    for m in _NOT_THE.finditer(text):
+    for m in (_NOT_THE.finditer(text) if "not" in text else ()):
         after = [k for k, at in enumerate(starts) if at >= m.end()]
         if after:
             denied.update(k for k in after if clause_of[k] == clause_of[after[0]])

@@ -80,15 +80,19 @@ _NAMED = [
 
 
 def stated_context(lines: Iterable[str]) -> str | None:
-    """Why the writer's own words put the call outside Webex Hybrid Call, or None."""
-    for line in lines:
-        said = _NOT_HYBRID.search(line)
-        if said and not _ASKED.match(line[said.start():]):
-            return "you said the call is not Webex Hybrid Call"
-        for label, pattern in _KIND_STATED:
-            if pattern.search(line):
-                return f"you said this is {label}"
-        for reason, pattern in _NAMED:
-            if pattern.search(line):
-                return reason
-    return None
+    """Why the writer's own words put the call outside Webex Hybrid Call, or None: the first line that says so, and
+    on it the first kind of statement (not Hybrid, the kind of call, a product named). Each pattern runs once over
+    the whole chat text (a long paste has many chat lines)."""
+    text = "\n".join(lines)
+    found: list[tuple[int, int, str]] = []   # (line, kind of statement, what was said)
+    for said in _NOT_HYBRID.finditer(text):
+        end = text.find("\n", said.start())
+        if not _ASKED.match(text[said.start():end if end >= 0 else len(text)]):
+            found.append((text.count("\n", 0, said.start()), 0, "you said the call is not Webex Hybrid Call"))
+            break
+    for rank, (what, pattern) in enumerate([*((f"you said this is {label}", p) for label, p in _KIND_STATED),
+                                            *_NAMED], 1):
+        m = pattern.search(text)
+        if m:
+            found.append((text.count("\n", 0, m.start()), rank, what))
+    return min(found)[2] if found else None

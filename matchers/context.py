@@ -29,22 +29,23 @@ class Context:
     excluded: list[tuple[str, str]] = field(default_factory=list)   # (entry id, why a look-alike ruled it out)
     folded_records: dict[tuple[int, bool], tuple[dict[str, str], str] | None] = field(default_factory=dict)
     tied: dict[str, float] = field(default_factory=dict)   # weak answers that tied: triage candidates instead
-    _denied_views: dict[int, tuple[str, str] | None] | None = None   # chat line -> (as read, denials blanked)
-    _prose_text: dict[int, str] = field(default_factory=dict)
-
-    def said_lines(self) -> set[int]:
-        """The line numbers (1-based, as evidence gives them) of the writer's own chat lines."""
-        return {self.doc.line_number(i) for i, _ in self.prose.lines}
+    _denied_views: dict[int, tuple[str, str]] | None = None   # chat line -> (as read, its denials blanked)
+    _said: set[int] | None = None
 
     def denies(self, index: int, found: Callable[[str], bool]) -> bool:
         """Whether a chat line says what `found` looks for only where it denies it ("we do not see unknown ca")."""
+        denied = self.prose.denials.get(index)
+        if not denied:
+            return False   # most lines deny nothing
         if self._denied_views is None:
-            self._prose_text = dict(self.prose.lines)
             self._denied_views = {}
-        text = self._prose_text.get(index)
-        if text is None:
-            return False
-        if index not in self._denied_views:   # read on first use: most chat lines carry no quoted log string
-            self._denied_views[index] = denied_view(text, STOPWORDS)
-        view = self._denied_views[index]
-        return view is not None and found(view[0]) and not found(view[1])
+        view = self._denied_views.get(index)
+        if view is None:
+            view = self._denied_views[index] = denied_view(dict(self.prose.lines)[index], denied, STOPWORDS)
+        return found(view[0]) and not found(view[1])
+
+    def said_lines(self) -> set[int]:
+        """The line numbers (1-based, as evidence gives them) of the writer's own chat lines."""
+        if self._said is None:
+            self._said = {self.doc.line_number(i) for i, _ in self.prose.lines}
+        return self._said

@@ -22,6 +22,7 @@ from operator import itemgetter
 
 from rapidfuzz.distance import Levenshtein
 
+from .asking import asks_causes, asks_how, asks_question
 from .chinese import english_reading
 from .negation import NEGATORS, content_words, expand_contractions, is_negative, says_health
 from .normalize import cjk_tokens, clean_line, clean_prose, ocr_fold, words
@@ -55,30 +56,6 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
 STOPWORDS = frozenset("the a an to is are was of for in on my our we i it this that with at be from by as "
                       "me you your its".split())
 _SUFFIXES = ("ing", "ed", "es", "s", "e")
-_ASKS_HOW = re.compile(
-    r"\b(how (do|can|to|does|should|would|is)|where (do|can|is|are|in|does)|which (module|modules|log|logs|port|"
-    r"ports|page|filter|filters|setting|tool)|what are the steps|walk me through|steps (to|for)|is there a "
-    r"(quick|way|page|tool|command)|can i (see|test|check|find|get|save|export|tell)|how does|where does|"
-    r"explain|what happens|show me how|what does .{0,40} check|is there (a|an|any) |what'?s the (command|way|page|"
-    r"menu|equivalent|order|sequence)|what (command|menu|page|filter)|which (command|menu)|what should i (search|"
-    r"look|check|test)|what do i (search|look|check|test)|in which order|dry.?run|walk (me )?through)\b"
-)
-_QUESTION = re.compile(r"\?|^\s*(why|what|how|where|which|can|could|is|are|does|do|any idea|anyone|help)\b|"
-                       r"为什么|怎么|如何|吗|哪|是否|什么|怎样|能否|求助")
-# the same questions with the letters OCR confuses folded (i l 1 | -> l, 0 -> o), matched on folded text: a
-# screenshot's "explaln" or "whlch" still asks
-# asks for the possible causes, not for one answer: "what could it be?", "the usual causes?", "where do I start?"
-_ASKS_CAUSES = re.compile(
-    r"\bwhat\s+(could|can|might|may|would)\s+(it\s+be|be\s+(the\s+)?(cause|reason|wrong|going\s+on)|cause|make|"
-    r"explain|lead\s+to|trigger)|\b(usual|common|typical|possible|likely|probable|known)\s+(causes?|reasons?|"
-    r"suspects?|culprits?|explanations?)|\bwhat\s+are\s+(the\s+|my\s+)?(possibilities|options|causes|reasons|"
-    r"suspects|candidates)|\bwhere\s+(do|should|would|can)\s+(i|we)\s+(start|begin)|\bwhere\s+to\s+(start|begin)|"
-    r"\bany\s+(ideas|thoughts|suggestions|pointers)|\bideas\s*\?|\bwhat\s+(usually|typically|often|commonly)\s+"
-    r"(causes|goes\s+wrong|breaks)|\bwhat\s+(else\s+)?(can|could)\s+(fail|go\s+wrong|break)|\bhow\s+do\s+(i|we)\s+"
-    r"tell\s+which|\bwhich\s+settings?\s+(causes?|decides?|controls?)|\bwhich\s+settings\b|\bthat\s+can\s+fail\b|\bwhat\s+does\s+(that|this|it)\s+(usually\s+)?point\s+to|"
-    r"可能的?原因|哪些原因|哪些可能|从哪(里|儿)?(开始|入手|查起)|排查思路")
-_ASKS_HOW_FOLDED = re.compile(ocr_fold(_ASKS_HOW.pattern))
-_QUESTION_FOLDED = re.compile(ocr_fold(_QUESTION.pattern))
 _TABLE_ROW = re.compile(r"\S(?: {2,}|\t)\S.*\S(?: {2,}|\t)\S")   # two column gaps
 MAX_PROSE_LINES = 400
 MAX_TOKENS = 6000
@@ -283,6 +260,7 @@ class Prose:
     chinese: bool = False                                          # some of it is written in Chinese
     matched: dict[str, int] = field(default_factory=dict)        # phrase -> document line index
     translated: set[str] = field(default_factory=set)             # phrases said only by the English of zh terms
+    denials: dict[int, set[int]] = field(default_factory=dict)   # line index -> the word positions it denies
 
     @classmethod
     def from_lines(cls, raw_lines: list[str], indexes: list[int] | None = None,
@@ -300,6 +278,8 @@ class Prose:
             sequence, denied = content_words(text, STOPWORDS)
             if denied and _TABLE_ROW.search(raw):
                 denied = set()   # a "No" in a table's column is a value, not a denial
+            if denied:
+                prose.denials[line_index] = denied
             line_words.append(sequence)
             line_denied.append(denied)
             if len(prose.tokens) < MAX_TOKENS:
@@ -317,11 +297,11 @@ class Prose:
                     for w in english:
                         prose.tokens.update(token_forms(w))
             folded = ocr_fold(text)
-            if not prose.asks_how and _ASKS_HOW_FOLDED.search(folded):
+            if not prose.asks_how and asks_how(folded):
                 prose.asks_how = True
-            if not prose.is_question and _QUESTION_FOLDED.search(folded):
+            if not prose.is_question and asks_question(folded):
                 prose.is_question = True
-            if not prose.asks_causes and _ASKS_CAUSES.search(text):
+            if not prose.asks_causes and asks_causes(text):
                 prose.asks_causes = True
         prose.is_question = prose.is_question or prose.asks_how
         if index is not None:

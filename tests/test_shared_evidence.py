@@ -27,6 +27,11 @@ def test_a_socket_failure_alone_names_both_5062_problems(engine):
     assert "SYN" in by   # the capture on the Expressway-E is what separates them
 
 
+def test_control_hubs_banner_over_a_failed_test_decides_nothing(engine):
+    top = engine.diagnose("Your SIP Destination is not configured correctly. View test result\n" + SOCKET).diagnoses[0]
+    assert top.confidence <= SHARED_CAP and top.ambiguous_with
+
+
 def test_a_bare_certificate_unknown_names_the_three_problems_that_share_it(engine):
     top = engine.diagnose(CERT_UNKNOWN).diagnoses[0]
     assert top.entry.id in TRIO and top.confidence <= SHARED_CAP

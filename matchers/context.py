@@ -29,7 +29,7 @@ class Context:
     excluded: list[tuple[str, str]] = field(default_factory=list)   # (entry id, why a look-alike ruled it out)
     folded_records: dict[tuple[int, bool], tuple[dict[str, str], str] | None] = field(default_factory=dict)
     tied: dict[str, float] = field(default_factory=dict)   # weak answers that tied: triage candidates instead
-    _denied_views: dict[int, tuple[str, str]] | None = None   # chat line -> (as read, its denials blanked)
+    _denied_views: dict[int, tuple[str, str]] = field(default_factory=dict)   # chat line -> (read, denials blanked)
     _said: set[int] | None = None
 
     def denies(self, index: int, found: Callable[[str], bool]) -> bool:
@@ -37,11 +37,10 @@ class Context:
         denied = self.prose.denials.get(index)
         if not denied:
             return False   # most lines deny nothing
-        if self._denied_views is None:
-            self._denied_views = {}
         view = self._denied_views.get(index)
         if view is None:
-            view = self._denied_views[index] = denied_view(dict(self.prose.lines)[index], denied, STOPWORDS)
+            text = next(t for i, t in self.prose.lines if i == index)
+            view = self._denied_views[index] = denied_view(text, denied, STOPWORDS)
         return found(view[0]) and not found(view[1])
 
     def said_lines(self) -> set[int]:

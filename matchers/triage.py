@@ -52,7 +52,7 @@ STANDS_ASKED = 0.7      # an answer this sure stands even when the message asks 
 
 def asks_for_differential(diagnoses: Sequence[Diagnosis], asks_causes: bool, said: set[int]) -> bool:
     """The message asks for the possible causes ("what could it be?", "where do I start?") and the best answer rests
-    on its words alone, no pasted line, and is a how-to or short of certain: the differential answers what was
+    on its words alone, no pasted line, and is a how-to or below STANDS_ASKED: the differential answers what was
     asked, and one guess would not."""
     if not (diagnoses and asks_causes):
         return False
@@ -85,9 +85,9 @@ def stages_named(stages: Sequence[Stage], matched: Mapping[str, int], text: str)
     ({'dns'}, {'dns'}, set())
     """
     named = {s.id for s in stages if any(w in matched for w in s.words) or any(z in text for z in s.zh)}
-    if not named and _NEVER_RINGS.search(text):   # a call that never rings failed before ringing
-        named = {s.id for s in stages[:stages.index(next(s for s in stages if s.id == RINGING))]} \
-            if any(s.id == RINGING for s in stages) else named
+    order = [s.id for s in stages]
+    if not named and RINGING in order and _NEVER_RINGS.search(text):   # a call that never rings failed before it
+        named = set(order[:order.index(RINGING)])
     return named
 
 

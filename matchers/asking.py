@@ -33,10 +33,13 @@ _ASKS_CAUSES = re.compile(
     r"suspects|candidates)|\bwhere\s+(do|should|would|can)\s+(i|we)\s+(start|begin)|\bwhere\s+to\s+(start|begin)|"
     r"\bany\s+(ideas|thoughts|suggestions|pointers)|\bideas\s*\?|\bwhat\s+(usually|typically|often|commonly)\s+"
     r"(causes|goes\s+wrong|breaks)|\bwhat\s+(else\s+)?(can|could)\s+(fail|go\s+wrong|break)|\bhow\s+do\s+(i|we)\s+"
-    r"tell\s+which|\bwhich\s+settings?\s+(causes?|decides?|controls?)|\bwhich\s+settings\b|\bthat\s+can\s+fail\b|\bwhat\s+does\s+(that|this|it)\s+(usually\s+)?point\s+to|"
+    r"tell\s+which|\bwhich\s+settings?\s+(causes?|decides?|controls?)|\bwhich\s+settings\b|\bthat\s+can\s+fail\b|"
+    r"\bwhat\s+does\s+(that|this|it)\s+(usually\s+)?(point\s+to|mean)|\bwhat\s+now\b|\bany\s+idea\b|"
+    r"\bwhat(?:'?s|\s+is)\s+(usually\s+|typically\s+|normally\s+)?behind|\bwhat\s+should\s+(i|we)\s+look\s+at|"
+    r"\bhow\s+do\s+(i|we)\s+(find|figure|work)\s+out\s+(why|which)|"
     r"可能的?原因|哪些原因|哪些可能|从哪(里|儿)?(开始|入手|查起)|排查思路")
 # every way of asking for the causes holds one of these (a cheap test before the long pattern)
-_CAUSE_CUE = re.compile("what|usual|common|typical|possible|likely|probable|known|where|idea|how|which|fail|point|"
+_CAUSE_CUE = re.compile("what|usual|common|typical|possible|likely|probable|known|where|idea|how|which|fail|point|mean|"
                         "any|原因|可能|从哪|排查")
 _ASKS_HOW_FOLDED = re.compile(ocr_fold(_ASKS_HOW.pattern))
 _QUESTION_FOLDED = re.compile(ocr_fold(_QUESTION.pattern))

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .ambiguity import drop_similarity_between_lookalikes, mark_ambiguity, name_lookalikes
-from .call_marks import call_marks, near, other_call
 from .context import Context
 from .document import Document
 from .evidence.certificate import expand_pem_blocks
@@ -15,6 +14,7 @@ from .evidence.derived import add_extra_facts, non_webex_context
 from .evidence.model import Fact
 from .evidence.registry import TRIGGER_SKELETONS, extract_facts
 from .evidence.text.sip import codes_in_prose
+from .exclusions import RULED_BY_WRITER, exclusion
 from .knowledge_base import KnowledgeBase, load_knowledge_base
 from .model import Candidate, Diagnosis, Entry, EntryKind, Evidence, Outcome, Report, SignalKind, Status
 from .paste_values import paste_values
@@ -24,10 +24,14 @@ from .signals import evaluate, trigger_keys
 from .similarity import EXTRA_STOPWORDS, QuestionIndex, sentences
 from .statements import is_prose, stated_context
 from .triage import (
+    alternatives_in_area,
+    area_words,
     asks_for_differential,
     differential,
     direction_of,
+    names_only_an_area,
     names_symptom_area,
+    names_the_product,
     stages_named,
     undecided,
     why_nothing,
@@ -47,9 +51,6 @@ CLEAR_PREFERENCE = 0.12  # a Chinese question this much closer to one entry's wo
 PROSE_HEAD = 3000
 PROSE_HEAD_BIG_LOG = 500   # a log over 5 MB is a file; the message that came with it is at its head
 PROSE_TAIL = 300
-EXCLUSION_REACH = 150   # lines: about one call's records and messages
-EXCLUSION_LINES = 200   # exclusion lines looked at for one near the evidence
-QUESTION_REACH = 30     # lines around the question that belong with it
 QUESTION_WITH_LOG_LINES = 100   # a longer text is a log with chat around it
 MAX_DIAGNOSES = 5
 _ASKING = ("is_question", "asks_how")   # facts about the message itself, not evidence
@@ -89,6 +90,7 @@ class Engine:
         # a message that tells a cause in words reads like the problem's cause, sentence by sentence
         problems = [e for e in self.kb if e.kind is EntryKind.PROBLEM and e.status is not Status.DEPRECATED]
         self.vocabulary = Vocabulary.of_knowledge_base(self.kb)
+        self.area_words = area_words(self.kb.stages)
         # a Chinese term read in English says a problem's phrase; a how-to is asked for, in words of its own
         self._problem_phrases = {p for e in self.kb if e.kind is EntryKind.PROBLEM
                                  for sig in e.signals.values() for p in sig.phrases}
@@ -139,9 +141,15 @@ class Engine:
             ctx.tied = {d.entry.id: d.confidence for d in diagnoses}
             diagnoses = []
         candidates = [] if diagnoses else self._triage(ctx)
-        if asks_for_differential(diagnoses, ctx.prose.asks_causes, ctx.said_lines()):
+        # a translated Chinese question is read in part only, so its words cannot be said to name only an area
+        area_only = bool(diagnoses) and not ctx.prose.chinese and names_only_an_area(
+            diagnoses[0], ctx.said_lines(), ctx.prose.tokens, self.area_words)
+        asked = asks_for_differential(diagnoses, ctx.prose.asks_causes, ctx.said_lines())
+        if asked or area_only:   # asked for the possible causes, or said only where it fails, nothing pasted decides
             ctx.tied = {d.entry.id: d.confidence for d in diagnoses if d.entry.kind is EntryKind.PROBLEM}
-            candidates = self._triage(ctx)   # asked for the possible causes, with nothing pasted that decides
+            candidates = self._triage(ctx)
+            if not asked and not alternatives_in_area(diagnoses[0].entry, candidates, self.kb):
+                candidates = []
             diagnoses = [] if candidates else diagnoses
         return Report(
             outcome=Outcome.MATCH if diagnoses else Outcome.TRIAGE if candidates else Outcome.NO_MATCH,
@@ -154,10 +162,16 @@ class Engine:
     def _triage(self, ctx: Context) -> list[Candidate]:
         """No entry decided: the problems the message reads like, or whose signals partly fired, when they
         are few (matchers/triage.py). Evidence of another product (B2B, MRA) gets no differential."""
-        if ctx.excluded or ctx.facts.named("non_webex_context") or not (ctx.prose.lines or ctx.facts.kinds):
+        looks_alike = [i for i, reason in ctx.excluded if not reason.startswith(RULED_BY_WRITER)]
+        if looks_alike or ctx.facts.named("non_webex_context") or not (ctx.prose.lines or ctx.facts.kinds):
             return []   # the evidence itself says which look-alike it is: that reason is the answer
+        pasted = sum(1 for line in ctx.doc.lines if line.strip()) > len(ctx.prose.lines)
+        if not (pasted or ctx.facts.kinds or ctx.prose.chinese or names_the_product(ctx.prose.tokens)):
+            return []   # words about TLS or SIP in general (a Teams SBC, a SIP trunk) are no Hybrid Call area
         words = ctx.query or {t for t in ctx.prose.tokens if t not in STOPWORDS and t not in EXTRA_STOPWORDS}
-        on_topic = names_symptom_area(words, self.questions.idf.keys(), bool(ctx.sip_codes))
+        told = " ".join(text for _, text in ctx.prose.lines)
+        direction = direction_of(told)   # "from the webex app to desk phones" names an area by itself
+        on_topic = direction is not None or names_symptom_area(words, self.questions.idf.keys(), bool(ctx.sip_codes))
         similar = {k: v[0] for k, v in self.questions.best(words).items()} if on_topic else {}
         partial: dict[str, float] = {}
         evidenced: set[str] = set(ctx.tied)   # entries the pasted evidence (not only its words) partly shows
@@ -174,8 +188,7 @@ class Engine:
                 partial[entry.id] = 1.0 - miss
         for entry_id, confidence in ctx.tied.items():
             partial[entry_id] = max(partial.get(entry_id, 0.0), confidence)
-        told = " ".join(text for _, text in ctx.prose.lines)
-        return differential(self.kb, similar, partial, {entry_id for entry_id, _ in ctx.excluded}, direction_of(told),
+        return differential(self.kb, similar, partial, {entry_id for entry_id, _ in ctx.excluded}, direction,
                             evidenced, stages_named(self.kb.stages, ctx.prose.matched, told) if on_topic else set())
 
     def diagnose_pieces(self, pieces: Sequence[EvidencePiece], name_single_file: bool = True) -> Report:
@@ -288,7 +301,7 @@ class Engine:
         if not holds and not (alone and similarity >= SIMILAR_SUPPORT):
             return None   # most candidates stop here, having evaluated only what their condition asked
         fired = signals.all_fired()
-        excluded = self._exclusion(entry, ctx, fired)
+        excluded = exclusion(entry, ctx, fired)
         if excluded is not None:
             if entry.kind is EntryKind.PROBLEM:   # a look-alike's reason; a how-to's ("a SIP error is known") is not
                 ctx.excluded.append((entry.id, excluded))
@@ -312,28 +325,6 @@ class Engine:
             ctx.without_similarity[entry.id] = min(0.99, without)
         evidence = [e for name in sorted(fired, key=lambda n: -weights[n]) for e in fired[name]]
         return Diagnosis(entry=entry, confidence=confidence, evidence=evidence)
-
-
-    @staticmethod
-    def _exclusion(entry: Entry, ctx: Context, fired: dict[str, list[Evidence]]) -> str | None:
-        """The reason of the first exclusion whose evidence rules this entry out, else None.
-
-        A look-alike's line counts only near the lines this entry rests on: in a long log, a healthy handshake
-        or another call's Webex alias hundreds of lines away says nothing about the failure quoted here."""
-        prose = ctx.said_lines()
-        anchors = sorted({e.line for ev in fired.values() for e in ev if e.line is not None and e.line not in prose})
-        reach = EXCLUSION_REACH
-        if not anchors:   # an entry resting on the question alone: what is pasted right with the question counts
-            anchors, reach = sorted(prose), QUESTION_REACH
-        marks = set().union(*(call_marks(ctx, n) for n in anchors)) if reach == EXCLUSION_REACH else set()
-        for name, sig in entry.exclusions.items():
-            found = evaluate(sig, ctx, limit=EXCLUSION_LINES)
-            for e in found:
-                if e.line is None or not anchors:
-                    return sig.reason or name
-                if near(e.line, anchors, reach) and not other_call(call_marks(ctx, e.line), marks):
-                    return sig.reason or name
-        return None
 
 
 class _SignalsOf:

@@ -273,7 +273,7 @@ def entry_files(root: Path) -> list[Path]:
 
 
 def read_stages(root: Path) -> tuple[tuple[Stage, ...], list[KnowledgeBaseError]]:
-    """The call's stages (`stages.yaml`): a list of {id, title, words, zh}."""
+    """The call's stages (`stages.yaml`): a list of {id, title, words, fails, zh}."""
     path = root / STAGES_FILE
     if not path.exists():
         return (), []
@@ -287,10 +287,13 @@ def read_stages(root: Path) -> tuple[tuple[Stage, ...], list[KnowledgeBaseError]
         ok = isinstance(item, dict) and isinstance(item.get("id"), str) and isinstance(item.get("title"), str)
         words = item.get("words", []) if isinstance(item, dict) else None
         zh = item.get("zh", []) if isinstance(item, dict) else None
-        if not ok or not all(isinstance(w, str | int) for w in [*(words or []), *(zh or [])]):
+        fails = item.get("fails", []) if isinstance(item, dict) else None
+        lists = [words or [], zh or [], fails or []]
+        if not ok or not all(isinstance(x, list) and all(isinstance(w, str | int) for w in x) for x in lists):
             return (), [KnowledgeBaseError(rel, None, f"stage #{n + 1} must be a mapping with id, title, and lists "
-                                                      "of strings words and zh")]
-        stages.append(Stage(item["id"], item["title"], tuple(map(str, words or ())), tuple(map(str, zh or ()))))
+                                                      "of strings words, fails and zh")]
+        stages.append(Stage(item["id"], item["title"], tuple(map(str, words or ())), tuple(map(str, zh or ())),
+                            tuple(map(str, fails or ()))))
     return tuple(stages), []
 
 

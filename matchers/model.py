@@ -71,6 +71,7 @@ class Stage:
     title: str
     words: tuple[str, ...] = ()
     zh: tuple[str, ...] = ()
+    fails: tuple[str, ...] = ()   # how the stage shows failing, in words that name no cause ("no audio", "404")
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ _STATES = frozenset({"empty", "error", "errors", "alarm", "alarms", "warning", "
                      "problem", "problems", "wrong", "expired", "missing", "blocked", "mismatch", "mismatched",
                      "failure", "failures", "failing", "failed", "broken", "down", "closed", "filtered", "change",
                      "changes", "changed", "different", "self-signed", "selfsigned", "invalid", "revoked"})
+_NO_FAULT = frozenset({"issue", "issues", "problem", "problems", "wrong"})   # "no X problem": X is ruled out
 # a clause that says a part works ("DNS ok", "socket test passes", "SRV resolves", "5062 is open both ways") is
 # reassurance too, unless it also says something failed or asks
 _HEALTHY = frozenset({"ok", "okay", "fine", "pass", "passes", "passed", "succeeds", "succeeded", "successful",
@@ -69,6 +70,20 @@ def content_words(text: str, stopwords: frozenset[str]) -> tuple[list[str], set[
     >>> [w for i, w in enumerate(sequence) if i not in denied]
     ['expc', 'shows', '404']
     """
+    sequence, denied, _ = read_denials(text, stopwords)
+    return sequence, denied
+
+
+def read_denials(text: str, stopwords: frozenset[str]) -> tuple[list[str], set[int], set[int]]:
+    """`content_words`, and of the denied positions those where the writer rules a part out: it works ("the search
+    rule is fine", "5062 is open"), it is not the cause ("it's not the CA trust"), or it has no problem ("no
+    catch-all rule problem here"). A denied state of another kind ("the list is not empty", "no errors on the E")
+    says what is there, not which part is fine.
+
+    >>> sequence, denied, ruled = read_denials("it's not the preloaded routes setting, the c sends 404", frozenset())
+    >>> [w for i, w in enumerate(sequence) if i in ruled]
+    ['preloaded', 'routes', 'setting']
+    """
     text = expand_contractions(text).replace("->", "  ")   # as words() reads an arrow, keeping offsets
     ends = [m.start() for m in _CLAUSE_END.finditer(text)]
     sequence: list[str] = []
@@ -88,6 +103,7 @@ def content_words(text: str, stopwords: frozenset[str]) -> tuple[list[str], set[
         starts.append(m.start())
         clause_of.append(clause)
     denied: set[int] = set()
+    ruled: set[int] = set()
     # "200 OK" is a SIP response, not a part that works
     healthy = {k for k, w in enumerate(sequence)
                if w in _HEALTHY and not (w in ("ok", "okay") and k and sequence[k - 1].isdigit())}
@@ -95,19 +111,26 @@ def content_words(text: str, stopwords: frozenset[str]) -> tuple[list[str], set[
         words = [w for w, c in zip(sequence, clause_of, strict=True) if c == clause_no]
         asked = clause_no < len(ends) and text[ends[clause_no]] == "?"
         if not asked and not _NOT_HEALTHY.intersection(words):   # the product itself is not what is fine
-            denied.update(k for k, c in enumerate(clause_of) if c == clause_no and sequence[k] not in _PRODUCT)
+            fine = {k for k, c in enumerate(clause_of) if c == clause_no and sequence[k] not in _PRODUCT}
+            denied.update(fine)
+            ruled.update(fine)
     # "it is not the temporary certificate", "this isn't a firewall thing": the cause named is ruled out
     for m in (_NOT_THE.finditer(text) if "not" in text else ()):
         after = [k for k, at in enumerate(starts) if at >= m.end()]
         if after:
-            denied.update(k for k in after if clause_of[k] == clause_of[after[0]])
+            named = {k for k in after if clause_of[k] == clause_of[after[0]]}
+            denied.update(named)
+            ruled.update(named)
     for start in scopes:
         if start < len(sequence) and sequence[start] in _HEDGES:
             continue
         clause_no = clause_of[start - 1]
         scope = [k for k in range(start, min(len(sequence), start + STATE_REACH)) if clause_of[k] == clause_no]
         if any(sequence[k] in _STATES for k in scope):
-            denied.update(k for k, c in enumerate(clause_of) if c == clause_no)
+            clause_words = {k for k, c in enumerate(clause_of) if c == clause_no}
+            denied.update(clause_words)
+            if any(sequence[k] in _NO_FAULT for k in scope):   # "no catch-all rule problem here"
+                ruled.update(clause_words)
             continue
         # "we do not see unknown ca": what follows the seeing is absent; "the button doesn't show on the device" is
         # the symptom, so only an object right after the verb is denied
@@ -115,7 +138,7 @@ def content_words(text: str, stopwords: frozenset[str]) -> tuple[list[str], set[
         if seen is not None and seen + 1 < len(sequence) and clause_of[seen + 1] == clause_no \
                 and sequence[seen + 1] not in _PREPOSITIONS:
             denied.update(k for k in range(seen + 1, len(sequence)) if clause_of[k] == clause_no)
-    return sequence, denied
+    return sequence, denied, ruled
 
 
 def expand_contractions(text: str) -> str:

@@ -56,9 +56,17 @@ ASCII_SKELETON_TABLE = bytes(ord(SKELETON_TABLE.get(b) or chr(b)) if b < 128 els
 ASCII_SKELETON_DELETE = bytes(b for b in range(128) if b in SKELETON_TABLE and SKELETON_TABLE[b] is None)
 
 
+_DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-"})
+
+
 def to_nfkc(text: str) -> str:
-    """Fold full-width and compatibility characters (common in OCR of CJK pages)."""
-    return text if text.isascii() else unicodedata.normalize("NFKC", text)
+    """Fold full-width and compatibility characters (common in OCR of CJK pages), and typeset dashes to the hyphen
+    ("36000–59999" as written in a document is the range 36000-59999).
+
+    >>> to_nfkc("UDP 36000–59999 — ＴＣＰ ５０６２")
+    'UDP 36000-59999 - TCP 5062'
+    """
+    return text if text.isascii() else unicodedata.normalize("NFKC", text).translate(_DASHES)
 
 
 _NON_ASCII_FOLDS = tuple((chr(c), to or "") for c, to in SKELETON_TABLE.items() if c > 127)

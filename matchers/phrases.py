@@ -24,7 +24,7 @@ from rapidfuzz.distance import Levenshtein
 
 from .asking import asks_causes, asks_how, asks_question
 from .chinese import english_reading
-from .negation import NEGATORS, content_words, expand_contractions, is_negative, says_health
+from .negation import NEGATORS, content_words, expand_contractions, is_negative, read_denials, says_health
 from .normalize import cjk_tokens, clean_line, clean_prose, ocr_fold, words
 
 ABBREVIATIONS: dict[str, tuple[str, ...]] = {
@@ -238,9 +238,12 @@ def _values_follow(need: tuple[str, ...], lists: list[list[int]]) -> bool:
     return True
 
 
-def _denied(lists: list[list[int]], line_denied: list[set[int]], i: int, offset: int) -> bool:
-    """Some word of the phrase stands only where the writer denies it (window i: line i, then line i + 1)."""
+def _denied(lists: list[list[int]], line_denied: list[set[int]], i: int, offset: int, every: bool = False) -> bool:
+    """Some word of the phrase stands only where the writer denies it (window i: line i, then line i + 1); with
+    `every`, each word of the phrase stands (somewhere) where the writer denies it."""
     denied = line_denied[i] | {p + offset for p in line_denied[i + 1]} if i + 1 < len(line_denied) else line_denied[i]
+    if every:
+        return bool(denied) and all(any(p in denied for p in at) for at in lists)
     return bool(denied) and any(all(p in denied for p in at) for at in lists)
 
 
@@ -261,6 +264,7 @@ class Prose:
     matched: dict[str, int] = field(default_factory=dict)        # phrase -> document line index
     translated: set[str] = field(default_factory=set)             # phrases said only by the English of zh terms
     denials: dict[int, set[int]] = field(default_factory=dict)   # line index -> the word positions it denies
+    ruled_out: dict[str, int] = field(default_factory=dict)      # phrase -> line where the writer says it is fine
 
     @classmethod
     def from_lines(cls, raw_lines: list[str], indexes: list[int] | None = None,
@@ -269,19 +273,21 @@ class Prose:
         pairs = list(zip(indexes if indexes is not None else range(len(raw_lines)), raw_lines, strict=False))
         line_words: list[list[str]] = []   # per line: its content words, in order (spans count these)
         line_denied: list[set[int]] = []   # per line: the positions of words the line denies ("is not empty")
+        line_ruled: list[set[int]] = []    # of those, where it rules a part out ("the search rule is fine")
         translated: dict[int, tuple[list[str], set[int]]] = {}   # per Chinese line: its terms' English (chinese.py)
         for line_index, raw in pairs[:MAX_PROSE_LINES]:
             text = clean_prose(raw[:1000])
             if not text:
                 continue
             prose.lines.append((line_index, text))
-            sequence, denied = content_words(text, STOPWORDS)
+            sequence, denied, ruled = read_denials(text, STOPWORDS)
             if denied and _TABLE_ROW.search(raw):
-                denied = set()   # a "No" in a table's column is a value, not a denial
+                denied = ruled = set()   # a "No" in a table's column is a value, not a denial
             if denied:
                 prose.denials[line_index] = denied
             line_words.append(sequence)
             line_denied.append(denied)
+            line_ruled.append(ruled)
             if len(prose.tokens) < MAX_TOKENS:
                 for k, w in enumerate(sequence):
                     if k not in denied or w in NEGATORS:   # a denied word is not what the message is about
@@ -305,7 +311,7 @@ class Prose:
                 prose.asks_causes = True
         prose.is_question = prose.is_question or prose.asks_how
         if index is not None:
-            prose._match(index, line_words, line_denied)
+            prose._match(index, line_words, line_denied, line_ruled)
             if translated:   # what only the English of the Chinese terms says is kept apart (`translated`)
                 before = set(prose.matched)
                 words, denials = [list(w) for w in line_words], [set(d) for d in line_denied]
@@ -316,9 +322,11 @@ class Prose:
                 prose.translated = set(prose.matched) - before
         return prose
 
-    def _match(self, index: PhraseIndex, line_words: list[list[str]], line_denied: list[set[int]]) -> None:
+    def _match(self, index: PhraseIndex, line_words: list[list[str]], line_denied: list[set[int]],
+               line_ruled: list[set[int]] | None = None) -> None:
         """Find each phrase whose words all stand within one line and the next, close together, and are not
-        denied there (matchers/negation.py)."""
+        denied there (matchers/negation.py). A phrase said where the writer rules its part out goes to
+        `ruled_out` instead."""
         line_positions: list[dict[str, list[int]]] = []   # per line: phrase word -> positions it stands at
         window_bits: dict[str, int] = {}   # phrase word -> bit i set when it is in window i (line i or i + 1)
         line_bits: dict[str, int] = {}     # phrase word -> bit i set when it is on line i
@@ -366,6 +374,8 @@ class Prose:
                 if not _values_follow(need, lists):
                     continue
                 if not index.negative[phrase] and _denied(lists, line_denied, i, len(line_words[i])):
+                    if line_ruled is not None and _denied(lists, line_ruled, i, len(line_words[i]), every=True):
+                        self.ruled_out.setdefault(phrase, self.lines[i][0])
                     continue
                 if max(map(itemgetter(-1), lists)) - min(map(itemgetter(0), lists)) < limit or _within_span(
                         sorted((p, w) for w, at in zip(need, lists, strict=True) for p in at), len(need), limit):

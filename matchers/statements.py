@@ -16,10 +16,12 @@ True
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+
+from .model import Entry, SignalKind
 
 _NOT_PROSE = re.compile(
-    r"^\s*(\d+\.\d+\s+\||\*c\s|x\s*configuration|no\.\s+time\s+source|\d{4}-\d\d-\d\d|\d{1,2}:\d\d:\d\d|\d+\s+[\d.]+\s+\S+\s+\S+|[|]?[a-z]=|"
+    r"^\s*(\d+\.\d+\s+\||\*c\s|x\s*configuration|no\.\s+time\s+source|\d{4}-\d\d-\d\d|(?:\d+:\s+)?\d{1,2}:\d\d:\d\d|\d+\s+[\d.]+\s+\S+\s+\S+|[|]?[a-z]=|"
     r"[|]?(via|call-id|cseq|contact|from|to|route|record-route|max-forwards|user-agent|server|allow|supported|"
     r"content-type|content-length|session-expires|p-asserted-identity|remote-party-id|locus|locus-type|"
     r"warning|reason|require|x-cisco-[a-z-]+|accept|expires|event|subject|date|privacy|rseq|rack|sipmsg|"
@@ -29,9 +31,19 @@ _NOT_PROSE = re.compile(
 )
 
 
+PROSE_WORDS_PER_EQUALS = 12   # a sentence quoting `call-type=squared` twice is still a sentence
+
+
 def is_prose(line: str) -> bool:
-    """A line of chat, not of a log, SIP message, configuration or table."""
-    return line.count("=") < 2 and not _NOT_PROSE.match(line) and any(c.isalpha() for c in line)
+    """A line of chat, not of a log, SIP message, configuration or table.
+
+    >>> is_prose('Event="Inbound TLS Negotiation Error" Detail="x"'), is_prose("we see a=rtpmap:18 G729/8000")
+    (False, True)
+    """
+    equals = line.count("=")
+    if equals >= 2 and ('="' in line or len(line.split()) < PROSE_WORDS_PER_EQUALS * equals):
+        return False
+    return not _NOT_PROSE.match(line) and any(c.isalpha() for c in line)
 
 
 _NOT = r"(?:\w+n['’]t|not|never|no\s+longer|dont|doesnt|didnt|isnt|arent)"
@@ -96,3 +108,15 @@ def stated_context(lines: Iterable[str]) -> str | None:
         if m:
             found.append((text.count("\n", 0, m.start()), rank, what))
     return min(found)[2] if found else None
+
+
+def ruled_out_by_writer(entry: Entry, ruled_out: Mapping[str, int]) -> int | None:
+    """The line where the writer rules this problem out: one of its phrases said where the writer says that part
+    works or is not the cause ("the mutual TLS option is on, it is not the temporary certificate"). A problem
+    resting on words alone then does not apply; pasted evidence still decides over the words."""
+    for signal in entry.signals.values():
+        if signal.kind is SignalKind.PHRASE and signal.weight > 0:
+            for phrase in signal.phrases:
+                if phrase in ruled_out:
+                    return ruled_out[phrase]
+    return None

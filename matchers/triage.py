@@ -13,18 +13,20 @@ from collections.abc import Iterable, KeysView, Mapping, Sequence
 
 from .evidence.model import Fact
 from .model import Candidate, Diagnosis, Entry, EntryKind, Section, Stage, Status
-from .phrases import ABBREVIATIONS, stem
+from .phrases import ABBREVIATIONS, STOPWORDS, phrase_words, stem
 
 MIN_SCORE = 0.22        # weaker than this, the message is not about this problem at all
 KEEP_RATIO = 0.55       # a candidate scores at least this share of the best one
 MIN_CANDIDATES = 2      # one candidate is a guess, not a differential
 MAX_CANDIDATES = 4
 MAX_LINE = 240          # characters of a `why` or `check` line
-STAGE_WEIGHT = 0.25     # a problem of the stage the message names fits that much before any wording
+STAGE_WEIGHT = 0.25     # a problem of the stage (and of the direction) the message names fits that much before any
+                        # wording
 DIRECTION_LEAD = 1.25   # without a direction in words, one direction must fit this much better to win
 STAGE_BYPASS = 0.6      # a problem of another stage that the message reads this much like stays in the list
 STAGE_FILL = 3          # a short differential of a named stage is filled from that stage's problems, up to this
 PARTIAL_WEIGHT = 0.8    # fired signals of an entry whose condition did not hold count at this share
+GUIDE_WEIGHT = 0.1      # a problem of the troubleshooting guide itself fits that much before any wording
 
 
 TIE_MARGIN = 0.05       # two answers this close ...
@@ -59,7 +61,57 @@ def asks_for_differential(diagnoses: Sequence[Diagnosis], asks_causes: bool, sai
     top = diagnoses[0]
     if any(e.line is not None and e.line not in said for e in top.evidence):
         return False
-    return top.entry.kind is not EntryKind.PROBLEM or top.confidence < STANDS_ASKED
+    return top.entry.kind is not EntryKind.PROBLEM or top.confidence < STANDS_ASKED or bool(top.ambiguous_with)
+
+
+# the sides and nouns of any call, and chat's own words: with a stage's `fails` words they say where a call
+# fails, not why
+_ANY_CALL = ("after", "few", "second", "call", "phone", "desk", "app", "user", "fail", "work", "broken", "just",
+             "quick", "instant", "immediate", "hybrid", "both", "way", "direction", "side", "end", "webex", "spark",
+             "cloud", "expressway", "expressway-e", "expressway-c", "cucm", "unified", "control", "hub", "on-prem",
+             "premise", "not", "never", "no", "problem", "issue", "error", "wrong", "all", "every", "always",
+             "anything", "nothing", "since", "today", "yesterday", "monday", "weekend", "morning", "suddenly", "now",
+             "still", "any", "idea", "ideas", "help", "please", "thanks", "hi", "hello", "team", "guys", "what",
+             "why", "how", "where", "which", "who", "start", "look", "check", "usually", "reason", "cause", "could",
+             "can", "do", "does", "did", "have", "has", "had", "get", "gets", "got", "see", "sees", "there", "here",
+             "they", "them", "their", "someone", "colleague", "people", "everyone", "same", "fine", "ok", "like",
+             "seem", "seems", "i'm", "we're", "keep", "keeps", "happen", "happens", "happening", "behind", "mean",
+             "so", "but", "and", "or", "if", "then", "when", "only", "also", "some", "kind", "think", "sure")
+AREA_SHARE = 0.8        # of a message's words this share only place the failure: it names an area, not a cause
+
+
+def area_words(stages: Sequence[Stage]) -> frozenset[str]:
+    """The words that only place a failure: how each stage shows failing (knowledge/stages.yaml `fails`), and the
+    sides and nouns of any call, and chat's own words."""
+    return frozenset(w for s in stages for phrase in s.fails for w in phrase_words(phrase)) | {
+        w for word in _ANY_CALL for w in phrase_words(word)}
+
+
+def names_only_an_area(top: Diagnosis, said: set[int], tokens: set[str], area: frozenset[str]) -> bool:
+    """The answer rests on the message's own words, and they say only where the call fails ("no audio on hybrid
+    calls", "desk phone -> webex app gets a 404", "drops after answer"), not what causes it: the stage's
+    differential answers that, and one problem of the stage would be a guess."""
+    if top.entry.kind is not EntryKind.PROBLEM or any(e.line is not None and e.line not in said for e in top.evidence):
+        return False   # a pasted line decides, not the words
+    content = [t for t in tokens if t not in STOPWORDS]
+    return bool(content) and sum(t in area for t in content) >= AREA_SHARE * len(content)
+
+
+def alternatives_in_area(top: Entry, candidates: Sequence[Candidate], entries: Iterable[Entry]) -> bool:
+    """Another candidate fails at a stage of `top`: the area holds alternatives, so the differential answers it."""
+    stages = {e.id: set(e.stages) for e in entries}
+    return any(c.id != top.id and stages.get(c.id, set()) & set(top.stages) for c in candidates)
+
+
+# the product's own names, as `phrases.token_forms` reads them (expe, vcs-c, callmanager, spark, l2sip ...)
+_PRODUCT = frozenset(stem(w) for w in ("webex", "hybrid", "expressway", "cucm", "hub", "callservice", "ciscospark",
+                                       "l2sip", "wbx2", "squared", "5062", "desk"))
+
+
+def names_the_product(tokens: set[str]) -> bool:
+    """The words place the message in Webex Hybrid Call: a differential is only given there ("TLS fails on our SBC"
+    names no part of it)."""
+    return bool(tokens & _PRODUCT)
 
 
 def names_symptom_area(words: set[str], known: KeysView[str], sip_code: bool) -> bool:
@@ -105,26 +157,37 @@ def differential(entries: Iterable[Entry], similar: dict[str, float], partial: d
     """
     problems = {e.id: e for e in entries if e.kind is EntryKind.PROBLEM and e.status is not Status.DEPRECATED
                 and e.id not in excluded}
-    scored: list[tuple[float, str]] = []
+    scored: list[tuple[float, float, str]] = []
     for entry_id, entry in problems.items():
         sim = similar.get(entry_id, 0.0)
         part = PARTIAL_WEIGHT * partial.get(entry_id, 0.0)
         in_stage = bool(stages.intersection(entry.stages))
         if stages and not in_stage and entry_id not in evidenced and sim < STAGE_BYPASS:
             continue   # another stage's problem stays only when the message reads very much like it
-        score = 1.0 - (1.0 - sim) * (1.0 - part) * (1.0 - (STAGE_WEIGHT if in_stage else 0.0))
-        if score >= MIN_SCORE:
-            scored.append((score, entry_id))
+        fit = _fit(entry, in_stage, direction, entry_id in evidenced)
+        areas = in_stage + (fit - in_stage - (entry_id in evidenced) >= 1)   # its stage, its direction named
+        score = 1.0 - (1.0 - sim) * (1.0 - part) * (1.0 - STAGE_WEIGHT) ** areas
+        if score < MIN_SCORE:
+            continue
+        if not entry.source:   # the troubleshooting guide's own problems come before those from other documents
+            score = 1.0 - (1.0 - score) * (1.0 - GUIDE_WEIGHT)
+        scored.append((fit, score, entry_id))
     if not scored:
         return []
-    scored.sort(key=lambda s: (-s[0], -problems[s[1]].prior, s[1]))
-    scored = _one_direction(scored, problems, direction, evidenced)
+    scored.sort(key=lambda s: (-s[0], -s[1], -problems[s[2]].prior, s[2]))
+    scored = [(f, s, i) for f, s, i in _one_direction([(s, i) for _, s, i in scored], problems, direction, evidenced,
+                                                      {i: f for f, _, i in scored})]
     if not scored:
         return []
-    best = scored[0][0]
-    kept = [(s, i) for s, i in scored if s >= KEEP_RATIO * best][:MAX_CANDIDATES]
+    best_fit, best = scored[0][0], max(s for _, s, _ in scored)
+    if best_fit >= 1:   # the area named holds its problems, however each is worded: the best fitting level first
+        levels = sorted({f for f, _, _ in scored if f >= 1}, reverse=True)
+        level = next((x for x in levels if sum(f >= x for f, _, _ in scored) >= MIN_CANDIDATES), levels[-1])
+        kept = [(s, i) for f, s, i in scored if f >= level][:MAX_CANDIDATES]
+    else:
+        kept = [(s, i) for _, s, i in scored if s >= KEEP_RATIO * best][:MAX_CANDIDATES]
     if len(kept) < MIN_CANDIDATES and stages:   # the stage named holds the other causes, however worded
-        kept = scored[:STAGE_FILL]
+        kept = [(s, i) for _, s, i in scored[:STAGE_FILL]]
     if len(kept) < MIN_CANDIDATES:
         return []
     chosen = [problems[i] for _, i in kept]
@@ -158,22 +221,44 @@ _OUTBOUND = re.compile(rf"\boutbound\b|\bfrom {_OF}{_PREMISES}\b.{{0,40}}?\bto {
                        rf"\b{_PREMISES}{_RINGS_BUT}{_CLOUD}(?:\s+app)?\s+{_NOT}", re.I)
 
 
+_BOTH_WAYS = re.compile(r"\b(?:both|either)\s+(?:ways|directions?)\b|\bin\s+and\s+out\b|"
+                        r"\binbound\s+(?:and|&|/)\s*outbound\b|\boutbound\s+(?:and|&|/)\s*inbound\b|"
+                        r"\bneither\s+direction\b|双向呼叫|两个方向", re.I)
+
+
 def direction_of(text: str) -> Section | None:
     """The direction a message names: "inbound", or calls from Webex to the premises (the guide's inbound), and
-    the reverse for outbound; None when it names neither or both.
+    the reverse for outbound; both ways (BIDIRECTIONAL) when it names both; None when it names neither.
 
     >>> direction_of("calls from the webex app to our desk phones never ring"), direction_of("outbound 404")
     (<Section.INBOUND: 'inbound'>, <Section.OUTBOUND: 'outbound'>)
     """
+    if _BOTH_WAYS.search(text):
+        return Section.BIDIRECTIONAL
     inbound, outbound = bool(_INBOUND.search(text)), bool(_OUTBOUND.search(text))
+    # both named is usually one that works and one that fails ("app to desk works, desk to app does not")
     return Section.INBOUND if inbound and not outbound else Section.OUTBOUND if outbound and not inbound else None
 
 
+def _fit(entry: Entry, in_stage: bool, direction: Section | None, shown: bool) -> float:
+    """How many of the areas the message names the problem belongs to: the stage, the direction (a TLS or
+    both-way problem half fits either direction), and what the evidence partly shows."""
+    fit = float(in_stage) + float(shown)
+    shared = entry.section in (Section.TLS, Section.BIDIRECTIONAL)
+    if direction is Section.BIDIRECTIONAL:   # what fails both ways is what both directions share
+        fit += 1.0 if shared else 0.5
+    elif direction is not None:
+        fit += 1.0 if entry.section is direction else 0.5 if shared else 0.0
+    return fit
+
+
 def _one_direction(scored: list[tuple[float, str]], problems: dict[str, Entry], direction: Section | None,
-                   evidenced: frozenset[str] | set[str]) -> list[tuple[float, str]]:
+                   evidenced: frozenset[str] | set[str], fits: dict[str, float]) -> list[tuple[float, float, str]]:
     """The other direction's problems leave the list (both-way and TLS problems stay, and so do problems the
     evidence partly shows). Without a direction in words, the direction whose two best problems fit clearly better
     (by DIRECTION_LEAD) wins; when they fit alike, both directions' problems stay (a bare 404 has both)."""
+    if direction is Section.BIDIRECTIONAL:
+        return [(fits[i], s, i) for s, i in scored]
     if direction is None:
         by_section: dict[Section, list[float]] = {Section.INBOUND: [], Section.OUTBOUND: []}
         for score, entry_id in scored:
@@ -182,10 +267,10 @@ def _one_direction(scored: list[tuple[float, str]], problems: dict[str, Entry], 
                 by_section[section].append(score)
         inbound, outbound = (sum(by_section[s][:2]) for s in (Section.INBOUND, Section.OUTBOUND))
         if min(inbound, outbound) * DIRECTION_LEAD >= max(inbound, outbound):
-            return scored
+            return [(fits[i], s, i) for s, i in scored]
         direction = Section.INBOUND if inbound > outbound else Section.OUTBOUND
     loser = Section.OUTBOUND if direction is Section.INBOUND else Section.INBOUND
-    return [(s, i) for s, i in scored if problems[i].section is not loser or i in evidenced]
+    return [(fits[i], s, i) for s, i in scored if problems[i].section is not loser or i in evidenced]
 
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z`(])")

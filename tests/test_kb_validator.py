@@ -242,3 +242,11 @@ def test_a_malformed_stages_file_is_refused(tmp_path):
     directory = _write(tmp_path, GOOD)
     (directory / "stages.yaml").write_text("- id: dns\n  words: dns\n")
     assert "stages.yaml" in _errors(directory)
+
+
+def test_a_stages_fails_words_are_read_and_must_be_a_list(tmp_path):
+    directory = _write(tmp_path, GOOD)
+    (directory / "stages.yaml").write_text("- id: media\n  title: Media\n  words: [audio]\n  fails: [no audio]\n")
+    assert load_knowledge_base(directory, use_cache=False).stages[0].fails == ("no audio",)
+    (directory / "stages.yaml").write_text("- id: media\n  title: Media\n  words: [audio]\n  fails: no audio\n")
+    assert "stages.yaml" in _errors(directory)

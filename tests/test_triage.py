@@ -83,7 +83,9 @@ def test_a_bare_404_without_direction_keeps_both_directions(engine):
 def test_direction_in_words():
     assert direction_of("calls from Webex to our CUCM phones fail") is Section.INBOUND
     assert direction_of("calls from a desk phone to the webex app show a Join button") is Section.OUTBOUND
-    assert direction_of("calls fail both ways, inbound and outbound") is None
+    assert direction_of("calls fail both ways, inbound and outbound") is Section.BIDIRECTIONAL
+    assert direction_of("nothing works between the app and desk phones, in either direction") is Section.BIDIRECTIONAL
+    assert direction_of("hybrid calls fail") is None
     assert direction_of("the C shows a 404 for calls from webex") is Section.INBOUND
     assert direction_of("calling to the webex app fails") is Section.OUTBOUND
 
@@ -190,3 +192,60 @@ def test_a_call_that_never_rings_failed_before_ringing(engine):
         listed = [c.id for c in engine.diagnose(text).candidates]
         assert listed and all(stage_of[i] & {"dns", "connect", "tls", "routing"} for i in listed), listed
         assert all(engine.kb.get(i).section is not Section.OUTBOUND for i in listed), listed
+
+
+def test_a_failure_both_ways_lists_what_both_directions_share(engine):
+    """Mutual TLS and the both-way problems are shared by the two directions; one direction's own problems are not
+    what fails both ways."""
+    report = engine.diagnose("hybrid calls fail both ways since we renewed the Expressway-E certificate. where do I "
+                             "start?")
+    sections = {c.id.split("-")[0] for c in report.candidates}
+    assert str(report.outcome) == "triage" and sections <= {"tls", "bi"}, report.candidates
+
+
+@pytest.mark.parametrize("text, alike", [
+    ("no audio on hybrid calls", {"bi-media-ports-blocked", "bi-unsupported-audio-codec"}),
+    ("hybrid calls drop a few seconds after they're answered", {"bi-unsupported-audio-codec",
+                                                                "bi-cucm-max-incoming-msg-size"}),
+])
+def test_words_that_only_say_where_a_call_fails_get_the_differential(engine, text, alike):
+    """"No audio" says which stage fails, not why: one problem of that stage would be a guess."""
+    report = engine.diagnose(text)
+    assert not report.diagnoses and alike <= {c.id for c in report.candidates}, report.candidates
+
+
+@pytest.mark.parametrize("text, wanted", [
+    ("users get two toasts on the webex app for every call from a colleague", "in-double-toast-param-preservation"),
+    ("the firewall only opens TCP 5062 to the Expressway-E, no UDP media ports, and hybrid calls have no audio",
+     "bi-media-ports-blocked"),
+])
+def test_a_stage_with_one_problem_or_a_cause_in_words_stays_decided(engine, text, wanted):
+    report = engine.diagnose(text)
+    assert report.diagnoses and report.diagnoses[0].entry.id == wanted, (report.outcome, report.candidates)
+
+
+def test_a_direction_alone_names_an_area(engine):
+    report = engine.diagnose("outbound to the webex cloud is broken since monday")
+    assert str(report.outcome) == "triage"
+    assert all(not c.id.startswith("in-") for c in report.candidates), report.candidates
+
+
+def test_a_never_ringing_inbound_call_lists_the_inbound_problems_first(engine):
+    listed = [c.id for c in engine.diagnose("calls from the webex app to desk phones never ring").candidates]
+    assert listed and all(i.startswith("in-") for i in listed), listed
+
+
+@pytest.mark.parametrize("text", [
+    "TLS handshake fails on our SBC, the certificate is rejected. where do I start?",
+    "the certificate chain error: one or more certificates are missing in the middle of the chain. possible causes?",
+])
+def test_words_about_tls_in_general_get_no_differential(engine, text):
+    """Nothing places the message in Webex Hybrid Call: a Hybrid differential would be a guess about another
+    product."""
+    report = engine.diagnose(text)
+    assert not report.candidates and not report.diagnoses, report.candidates
+
+
+def test_the_same_words_about_hybrid_call_get_the_tls_differential(engine):
+    report = engine.diagnose("hybrid calls: the certificate is rejected during the handshake. where do I start?")
+    assert str(report.outcome) == "triage" and all(c.id.startswith("tls-") for c in report.candidates)

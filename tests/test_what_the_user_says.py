@@ -6,7 +6,7 @@ import pytest
 
 from matchers.negation import content_words
 from matchers.phrases import STOPWORDS, PhraseIndex, Prose
-from matchers.statements import stated_context
+from matchers.statements import is_prose, stated_context
 
 
 def _listed(report) -> list[str]:
@@ -151,3 +151,36 @@ def test_a_log_string_quoted_in_a_denial_is_not_evidence(engine):
     assert not denied.diagnoses and said.diagnoses
     # "Not Found" is a SIP reason phrase, not a denial
     assert engine.diagnose("the call comes back with 404 Not Found from the Expressway-C, inbound from webex").diagnoses
+
+
+def test_a_part_the_writer_rules_out_leaves_the_differential_of_the_rest(engine):
+    """"It is not the inbound firewall on 5062" takes the blocked port off the list; what is left is asked about."""
+    report = engine.diagnose("It is not the inbound firewall on 5062, the firewall team opened it. Control Hub says "
+                             "the SIP destination test fails at the first step")
+    listed = [c.id for c in report.candidates]
+    assert not report.diagnoses and "in-port-5062-blocked" not in listed
+    assert "in-sip-destination-dns-unresolvable" in listed, listed
+
+
+def test_the_writer_ruling_a_part_out_does_not_overrule_pasted_evidence(engine):
+    """A capture that shows the SYNs unanswered decides, whatever the words say works."""
+    paste = ("asa# show capture OUT-EXPE\n"
+             "   1: 15:51:09.330118       10.9.4.20.26210 > 62.109.197.12.5062: S 2904411820:2904411820(0) win 29200\n"
+             "   2: 15:51:10.332890       10.9.4.20.26210 > 62.109.197.12.5062: S 2904411820:2904411820(0) win 29200\n"
+             "   3: 15:51:12.336917       10.9.4.20.26210 > 62.109.197.12.5062: S 2904411820:2904411820(0) win 29200\n"
+             "10.9.4.20 is the Expressway-E, going out to Webex. Inbound Webex to desk phone works fine.\n")
+    report = engine.diagnose(paste)
+    assert report.diagnoses and report.diagnoses[0].entry.id == "out-port-5062-blocked", report.message
+
+
+@pytest.mark.parametrize("line", [
+    "   1: 15:51:09.330118       10.9.4.20.26210 > 62.109.197.12.5062: S 2904411820:2904411820(0) win 29200",
+    'Event="Inbound TLS Negotiation Error" Service="SIP" Detail="sslv3 alert certificate unknown"',
+])
+def test_capture_and_log_lines_are_not_chat(line):
+    assert not is_prose(line)
+
+
+def test_a_sentence_quoting_a_parameter_twice_is_still_chat():
+    assert is_prose("Before forking the call, Webex adds the Contact parameter call-type=squared, and when a call "
+                    "comes back with call-type=squared Webex knows it looped and does not ring the app again")

@@ -22,6 +22,8 @@ class Score:
     total: int = 0
     by_kind: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
     wrong: list[tuple[str, list[str], list[str]]] = field(default_factory=list)
+    # triage cases, scored more gently than pass/fail: answered as a triage at all, and candidates found of wanted
+    triage: list[int] = field(default_factory=lambda: [0, 0, 0, 0])   # as triage, cases, found, wanted
 
     @property
     def accuracy(self) -> float:
@@ -29,7 +31,12 @@ class Score:
 
     def summary(self) -> str:
         kinds = "  ".join(f"{k} {v[0]}/{v[1]}" for k, v in sorted(self.by_kind.items()))
-        return f"{kinds}\n{self.passed}/{self.total} answered as expected ({self.accuracy:.1%})"
+        line = f"{kinds}\n{self.passed}/{self.total} answered as expected ({self.accuracy:.1%})"
+        as_triage, cases, found, wanted = self.triage
+        if cases:
+            line += (f"\ntriage cases: {as_triage}/{cases} answered as a triage, {found}/{wanted} wanted candidates "
+                     "listed")
+        return line
 
 
 def load_cases(path: Path | str) -> list[dict]:
@@ -55,7 +62,15 @@ def case_passes(report: Report, case: dict) -> tuple[bool, list[str]]:
 def score_cases(engine: Engine, cases: list[dict]) -> Score:
     score = Score()
     for case in cases:
-        ok, got = case_passes(engine.diagnose(case["text"]), case)
+        report = engine.diagnose(case["text"])
+        ok, got = case_passes(report, case)
+        if case.get("outcome") == "triage":
+            listed = {c.id for c in report.candidates} if not report.diagnoses else set()
+            wanted = case.get("candidates") or []
+            score.triage[0] += bool(listed)
+            score.triage[1] += 1
+            score.triage[2] += sum(c in listed for c in wanted)
+            score.triage[3] += len(wanted)
         score.passed += ok
         score.total += 1
         score.by_kind[case.get("kind", "?")][0] += ok

@@ -1,0 +1,41 @@
+"""Why an entry does not apply although its condition held: a look-alike's evidence near the lines it rests on (a
+B2B port, a healthy handshake, the other direction's log), or the writer ruling its part out in words."""
+from __future__ import annotations
+
+from .call_marks import call_marks, near, other_call
+from .context import Context
+from .model import Entry, EntryKind, Evidence
+from .signals import evaluate
+from .statements import ruled_out_by_writer
+
+EXCLUSION_REACH = 150   # lines: about one call's records and messages
+EXCLUSION_LINES = 200   # exclusion lines looked at for one near the evidence
+QUESTION_REACH = 30     # lines around the question that belong with it
+RULED_BY_WRITER = "you rule it out"   # the reason of an exclusion the writer's words make, not a look-alike's
+
+
+def exclusion(entry: Entry, ctx: Context, fired: dict[str, list[Evidence]]) -> str | None:
+    """The reason of the first exclusion whose evidence rules this entry out, else None.
+
+    A look-alike's line counts only near the lines this entry rests on: in a long log, a healthy handshake
+    or another call's Webex alias hundreds of lines away says nothing about the failure quoted here."""
+    prose = ctx.said_lines()
+    anchors = sorted({e.line for ev in fired.values() for e in ev if e.line is not None and e.line not in prose})
+    reach = EXCLUSION_REACH
+    if not anchors:   # an entry resting on the question alone: what is pasted right with the question counts
+        # the writer's words rule out a problem that rests on words alone, never one the pasted evidence shows
+        words_only = all(e.line in prose for ev in fired.values() for e in ev)
+        ruled = ruled_out_by_writer(entry, ctx.prose.ruled_out) if (
+            words_only and entry.kind is EntryKind.PROBLEM) else None
+        if ruled is not None:
+            return f"{RULED_BY_WRITER}: “{ctx.doc.lines[ruled].strip()[:160]}”"
+        anchors, reach = sorted(prose), QUESTION_REACH
+    marks = set().union(*(call_marks(ctx, n) for n in anchors)) if reach == EXCLUSION_REACH else set()
+    for name, sig in entry.exclusions.items():
+        found = evaluate(sig, ctx, limit=EXCLUSION_LINES)
+        for e in found:
+            if e.line is None or not anchors:
+                return sig.reason or name
+            if near(e.line, anchors, reach) and not other_call(call_marks(ctx, e.line), marks):
+                return sig.reason or name
+    return None

@@ -249,3 +249,17 @@ def test_words_about_tls_in_general_get_no_differential(engine, text):
 def test_the_same_words_about_hybrid_call_get_the_tls_differential(engine):
     report = engine.diagnose("hybrid calls: the certificate is rejected during the handshake. where do I start?")
     assert str(report.outcome) == "triage" and all(c.id.startswith("tls-") for c in report.candidates)
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ("Genesys Cloud will renew the server certificates for the BYOC Cloud SIP endpoints, which removes the Client "
+     "Authentication EKU from them; this could cause disruption if not validated", "genesys"),
+    ("Your SBC must present the full certificate chain including intermediates. A missing intermediate certificate "
+     "causes a TLS handshake failure", "sbc"),
+    ("the CUBE drops the call with cause 47 when only G.729 is offered", "cube"),
+])
+def test_another_products_words_are_a_no_match_that_names_them(engine, text, named):
+    """The words are read stemmed ("cube" as "cub"): a product named in them is found however it is inflected."""
+    report = engine.diagnose(text)
+    assert not report.diagnoses and not report.candidates
+    assert named in report.message, report.message

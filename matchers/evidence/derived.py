@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from ..phrases import stem
+from ..statements import is_prose
 from .model import Extractor, Fact, FactSet
 from .webex import is_webex_alias
 
@@ -13,9 +15,14 @@ if TYPE_CHECKING:
     from ..document import Document
 
 NON_WEBEX_SCAN_LINES = 5000
-NON_WEBEX_WORDS = frozenset({"b2b", "mra", "jabber", "partner", "supplier", "pstn", "gateway", "toll", "fraud",
-                             "itsp", "teams", "asterisk", "cube", "freepbx", "pjsip", "yealink", "polycom",
-                             "grandstream", "3cx", "kamailio", "opensips", "freeswitch", "zoom"})
+# the words of other calls and products; prose tokens are stemmed ("cube" is read "cub"), so these are too.
+# "teams" is not among them: "the voice team" stems alike, and Microsoft Teams is told apart by its own statements
+_NON_WEBEX_WORDS = ("b2b", "mra", "jabber", "partner", "supplier", "pstn", "gateway", "toll", "fraud", "itsp",
+                    "asterisk", "cube", "freepbx", "pjsip", "yealink", "polycom", "grandstream", "3cx", "kamailio",
+                    "opensips", "freeswitch", "zoom", "sbc", "genesys", "byoc", "lync", "skype", "avaya", "livekit",
+                    "twilio", "audiocodes", "sonus", "mitel", "ringcentral", "vonage")
+NON_WEBEX_WORDS = frozenset(stem(w) for w in _NON_WEBEX_WORDS)
+_STEM_OF = {stem(w): w for w in _NON_WEBEX_WORDS}
 # programs whose own logs carry the same OpenSSL and SIP strings (a proxy's "unknown ca", a scanner's "certificate
 # unknown"): named in a log line with nothing of Webex in the paste, the line is theirs, not an Expressway's
 _OTHER_PRODUCT = re.compile(r"\b(opensips|kamailio|janus|asterisk|freeswitch|drachtio|rtpengine|coturn|nginx|haproxy|"
@@ -82,13 +89,14 @@ def non_webex_context(doc: Document, hits: Mapping[str, Sequence[int]], prose_to
     head = doc.lines[:NON_WEBEX_SCAN_LINES]  # only reached for pastes with no Webex marker at all
     if any(_NON_WEBEX_PORT.search(line) for line in head):
         reasons.append("ports 5061/7001 (B2B or MRA), not the Webex mutual TLS port 5062")
-    words = sorted(prose_tokens & NON_WEBEX_WORDS)
-    if words:
+    logged = next((m.group(1) for line in head if not is_prose(line) and (m := _OTHER_PRODUCT.search(line))), None)
+    words = sorted(_STEM_OF[w] for w in prose_tokens & NON_WEBEX_WORDS)
+    named = logged or (None if words else next((m.group(1) for line in head if (m := _OTHER_PRODUCT.search(line))),
+                                               None))
+    if named:   # a program's own log line says more than a word about it
+        reasons.append(f"the log lines come from {named}, not from an Expressway")
+    elif words:
         reasons.append("the message is about " + ", ".join(words))
-    else:
-        named = next((m.group(1) for line in head if (m := _OTHER_PRODUCT.search(line))), None)
-        if named:
-            reasons.append(f"the log lines come from {named}, not from an Expressway")
     for line in head:
         m = _ALIAS.search(line)
         if m:

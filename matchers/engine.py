@@ -91,6 +91,7 @@ class Engine:
         problems = [e for e in self.kb if e.kind is EntryKind.PROBLEM and e.status is not Status.DEPRECATED]
         self.vocabulary = Vocabulary.of_knowledge_base(self.kb)
         self.area_words = area_words(self.kb.stages)
+        self._stage_parts = {s.id for s in self.kb.stages if s.within}
         # a Chinese term read in English says a problem's phrase; a how-to is asked for, in words of its own
         self._problem_phrases = {p for e in self.kb if e.kind is EntryKind.PROBLEM
                                  for sig in e.signals.values() for p in sig.phrases}
@@ -188,8 +189,9 @@ class Engine:
                 partial[entry.id] = 1.0 - miss
         for entry_id, confidence in ctx.tied.items():
             partial[entry_id] = max(partial.get(entry_id, 0.0), confidence)
+        named = stages_named(self.kb.stages, ctx.prose.matched, told) if on_topic else set()
         return differential(self.kb, similar, partial, {entry_id for entry_id, _ in ctx.excluded}, direction,
-                            evidenced, stages_named(self.kb.stages, ctx.prose.matched, told) if on_topic else set())
+                            evidenced, named, named & self._stage_parts)
 
     def diagnose_pieces(self, pieces: Sequence[EvidencePiece], name_single_file: bool = True) -> Report:
         """One diagnosis over several pieces of evidence (a message and its files), with evidence line numbers

@@ -24,7 +24,7 @@ import yaml
 from .conditions import ConditionSyntaxError, parse_condition
 from .errors import KnowledgeBaseError, KnowledgeBaseErrors
 from .model import Distinction, Entry, EntryKind, Reference, Section, Signal, Stage, Status, Step
-from .signals import build_signal
+from .signals import build_signal, compile_pattern
 from .yaml_lines import DuplicateKeyError, KeyPath, load_with_lines
 
 if TYPE_CHECKING:   # jsonschema is imported when YAML is validated, not when the cache serves the base
@@ -288,12 +288,23 @@ def read_stages(root: Path) -> tuple[tuple[Stage, ...], list[KnowledgeBaseError]
         words = item.get("words", []) if isinstance(item, dict) else None
         zh = item.get("zh", []) if isinstance(item, dict) else None
         fails = item.get("fails", []) if isinstance(item, dict) else None
-        lists = [words or [], zh or [], fails or []]
-        if not ok or not all(isinstance(x, list) and all(isinstance(w, str | int) for w in x) for x in lists):
-            return (), [KnowledgeBaseError(rel, None, f"stage #{n + 1} must be a mapping with id, title, and lists "
-                                                      "of strings words, fails and zh")]
+        says = item.get("says", []) if isinstance(item, dict) else None
+        lists = [words or [], zh or [], fails or [], says or []]
+        if not ok or not all(isinstance(x, list) and all(isinstance(w, str | int) for w in x) for x in lists) or (
+                not isinstance(item.get("within", ""), str)):
+            return (), [KnowledgeBaseError(rel, None, f"stage #{n + 1} must be a mapping with id, title, within, "
+                                                      "and lists of strings words, fails, says and zh")]
+        for pattern in says or ():
+            try:
+                compile_pattern(str(pattern))
+            except Exception as exc:   # re2.error: the pattern is refused at load, not at the first message
+                return (), [KnowledgeBaseError(rel, None, f"stage {item['id']}: pattern does not compile: {exc}")]
         stages.append(Stage(item["id"], item["title"], tuple(map(str, words or ())), tuple(map(str, zh or ())),
-                            tuple(map(str, fails or ()))))
+                            tuple(map(str, fails or ())), str(item.get("within", "")), tuple(map(str, says or ()))))
+    known = {s.id for s in stages}
+    for stage in stages:
+        if stage.within and stage.within not in known:
+            return (), [KnowledgeBaseError(rel, None, f"stage {stage.id} is within an unknown stage {stage.within!r}")]
     return tuple(stages), []
 
 

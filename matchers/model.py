@@ -72,6 +72,8 @@ class Stage:
     words: tuple[str, ...] = ()
     zh: tuple[str, ...] = ()
     fails: tuple[str, ...] = ()   # how the stage shows failing, in words that name no cause ("no audio", "404")
+    within: str = ""              # a part of another stage (which side checks a certificate, within the handshake)
+    says: tuple[str, ...] = ()    # patterns (RE2, on the lower-cased message) that name it where word order matters
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, KeysView, Mapping, Sequence
+from functools import lru_cache
+from typing import Any
 
 from .evidence.model import Fact
 from .model import Candidate, Diagnosis, Entry, EntryKind, Section, Stage, Status
 from .phrases import ABBREVIATIONS, STOPWORDS, phrase_words, stem
+from .signals import compile_pattern
 
 MIN_SCORE = 0.22        # weaker than this, the message is not about this problem at all
 KEEP_RATIO = 0.55       # a candidate scores at least this share of the best one
@@ -136,23 +139,33 @@ def stages_named(stages: Sequence[Stage], matched: Mapping[str, int], text: str)
     >>> stages_named([dns], {"srv record": 0}, ""), stages_named([dns], {}, "域名解析失败"), stages_named([dns], {}, "")
     ({'dns'}, {'dns'}, set())
     """
-    named = {s.id for s in stages if any(w in matched for w in s.words) or any(z in text for z in s.zh)}
-    order = [s.id for s in stages]
+    lowered = text.lower()
+    named = {s.id for s in stages if any(w in matched for w in s.words) or any(z in text for z in s.zh)
+             or any(_pattern(p).search(lowered) for p in s.says)}
+    named |= {s.within for s in stages if s.id in named and s.within}   # a part of a stage names the stage
+    order = [s.id for s in stages if not s.within]
     if not named and RINGING in order and _NEVER_RINGS.search(text):   # a call that never rings failed before it
         named = set(order[:order.index(RINGING)])
     return named
 
 
+@lru_cache(maxsize=64)
+def _pattern(text: str) -> Any:
+    return compile_pattern(text)
+
+
 def differential(entries: Iterable[Entry], similar: dict[str, float], partial: dict[str, float],
                  excluded: set[str], direction: Section | None = None,
                  evidenced: frozenset[str] | set[str] = frozenset(),
-                 stages: frozenset[str] | set[str] = frozenset()) -> list[Candidate]:
+                 stages: frozenset[str] | set[str] = frozenset(),
+                 parts: frozenset[str] | set[str] = frozenset()) -> list[Candidate]:
     """The candidates, best first, or [] when the message does not narrow the field to a few problems.
 
     `similar`: entry id -> how close the message reads to the entry's questions and symptoms (cosine);
     `partial`: entry id -> the combined weight of its signals that fired; `excluded`: entries the evidence rules
     out (a look-alike's reason); `stages`: the stages of the call the message names (DNS, the 5062 connection,
-    TLS ...): their problems fit, and the problems of other stages leave unless the evidence partly shows them.
+    TLS ...): their problems fit, and the problems of other stages leave unless the evidence partly shows them;
+    `parts`: the named stages that are part of another (which side rejects a certificate): their problems fit more.
     Only problems are candidates: a how-to is an answer, not a cause.
     """
     problems = {e.id: e for e in entries if e.kind is EntryKind.PROBLEM and e.status is not Status.DEPRECATED
@@ -164,8 +177,8 @@ def differential(entries: Iterable[Entry], similar: dict[str, float], partial: d
         in_stage = bool(stages.intersection(entry.stages))
         if stages and not in_stage and entry_id not in evidenced and sim < STAGE_BYPASS:
             continue   # another stage's problem stays only when the message reads very much like it
-        fit = _fit(entry, in_stage, direction, entry_id in evidenced)
-        areas = in_stage + (fit - in_stage - (entry_id in evidenced) >= 1)   # its stage, its direction named
+        fit = _fit(entry, in_stage, direction, entry_id in evidenced) + bool(parts.intersection(entry.stages))
+        areas = in_stage + (_fit(entry, False, direction, False) >= 1)   # its stage, its direction named
         score = 1.0 - (1.0 - sim) * (1.0 - part) * (1.0 - STAGE_WEIGHT) ** areas
         if score < MIN_SCORE:
             continue
@@ -217,7 +230,7 @@ _INBOUND = re.compile(rf"\binbound\b|\bfrom {_OF}{_CLOUD}\b.{{0,40}}?\bto {_OF}{
 _OUTBOUND = re.compile(rf"\boutbound\b|\bfrom {_OF}{_PREMISES}\b.{{0,40}}?\bto {_OF}{_CLOUD}|"
                        rf"\b(?:calls?|calling|dial(?:l?ing)?|invites?)\s+(?:out\s+)?to {_OF}{_CLOUD}\b|"
                        rf"\b{_PREMISES}{_TO}{_OF}{_CLOUD}\b|\b{_PREMISES}{_CALLS}{_CLOUD}\b|"
-                       rf"\b{_CLOUD}(?:\s+app)?{_NO_RING}|"
+                       rf"\b{_CLOUD}(?:\s+app)?{_NO_RING}|\bjoin\s+button\b|"   # the guide's outbound symptom
                        rf"\b{_PREMISES}{_RINGS_BUT}{_CLOUD}(?:\s+app)?\s+{_NOT}", re.I)
 
 

@@ -250,3 +250,15 @@ def test_a_stages_fails_words_are_read_and_must_be_a_list(tmp_path):
     assert load_knowledge_base(directory, use_cache=False).stages[0].fails == ("no audio",)
     (directory / "stages.yaml").write_text("- id: media\n  title: Media\n  words: [audio]\n  fails: no audio\n")
     assert "stages.yaml" in _errors(directory)
+
+
+def test_a_part_of_a_stage_names_a_known_stage_and_patterns_that_compile(tmp_path):
+    directory = _write(tmp_path, GOOD)
+    base = "- id: tls\n  title: TLS\n  words: [handshake]\n"
+    (directory / "stages.yaml").write_text(base + "- id: side\n  title: Side\n  within: tls\n"
+                                           "  says: ['webex rejects']\n")
+    assert load_knowledge_base(directory, use_cache=False).stages[1].within == "tls"
+    (directory / "stages.yaml").write_text(base + "- id: side\n  title: Side\n  within: media\n")
+    assert "unknown stage 'media'" in _errors(directory)
+    (directory / "stages.yaml").write_text(base + "- id: side\n  title: Side\n  says: ['(unclosed']\n")
+    assert "does not compile" in _errors(directory)

@@ -263,3 +263,27 @@ def test_another_products_words_are_a_no_match_that_names_them(engine, text, nam
     report = engine.diagnose(text)
     assert not report.diagnoses and not report.candidates
     assert named in report.message, report.message
+
+
+WEBEX_CHECKS = {"tls-expe-incomplete-cert-chain", "tls-stale-control-hub-certs", "tls-expe-default-selfsigned-cert",
+                "tls-webex-rejects-expe-ca", "tls-expe-cert-missing-client-auth-eku", "tls-expe-cert-expired"}
+EXPE_CHECKS = {"tls-expe-untrusted-webex-ca", "tls-wrong-verify-subject-name", "tls-inbound-mapping-off",
+               "tls-expe-cert-expired"}
+
+
+@pytest.mark.parametrize(("text", "side"), [
+    ("Webex rejects our Expressway-E certificate during the handshake, what could it be?", WEBEX_CHECKS),
+    ("hybrid call: the cloud sends a fatal alert right after it gets our certificate. what could it be?",
+     WEBEX_CHECKS),
+    ("Our Expressway-E refuses the Webex certificate on incoming connections. What are the usual reasons?",
+     EXPE_CHECKS),
+])
+def test_which_side_refuses_the_certificate_picks_the_checks_of_that_side(engine, text, side):
+    """Webex checks the Expressway-E's chain, CA and SAN; the Expressway-E checks Webex's CA, subject name and
+    mapping (knowledge/stages.yaml: the parts of the handshake)."""
+    listed = {c.id for c in engine.diagnose(text).candidates}
+    assert len(listed) >= 2 and listed <= side, listed
+
+
+def test_the_join_button_is_the_outbound_symptom():
+    assert direction_of("the called user's webex app just shows a Join button and never rings") is Section.OUTBOUND

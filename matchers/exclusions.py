@@ -25,7 +25,7 @@ def exclusion(entry: Entry, ctx: Context, fired: dict[str, list[Evidence]]) -> s
     if not anchors:   # an entry resting on the question alone: what is pasted right with the question counts
         # the writer's words rule out a problem that rests on words alone, never one the pasted evidence shows
         words_only = all(e.line in prose for ev in fired.values() for e in ev)
-        ruled = ruled_out_by_writer(entry, ctx.prose.ruled_out) if (
+        ruled = ruled_out_by_writer(entry, ctx.prose) if (
             words_only and entry.kind is EntryKind.PROBLEM) else None
         if ruled is not None:
             return f"{RULED_BY_WRITER}: “{ctx.doc.lines[ruled].strip()[:160]}”"

@@ -16,6 +16,9 @@ set()
 >>> sequence, denied = content_words("it is not the temporary certificate, the e sends its chain", frozenset({"the"}))
 >>> [w for i, w in enumerate(sequence) if i not in denied]
 ['it', 'is', 'not', 'e', 'sends', 'its', 'chain']
+>>> sequence, denied = content_words('we no longer get "self signed certificate", only a reset', frozenset({"we"}))
+>>> [w for i, w in enumerate(sequence) if i not in denied]
+['no', 'longer', 'get', 'only', 'a', 'reset']
 >>> sequence, denied = content_words("dns ok, socket test ok, but ssl handshake failed", frozenset())
 >>> [w for i, w in enumerate(sequence) if i not in denied]
 ['but', 'ssl', 'handshake', 'failed']
@@ -51,7 +54,9 @@ _NOT_HEALTHY = frozenset({"fail", "fails", "failed", "failing", "failure", "erro
                           "must", "need", "needs", "sure"}) | NEGATORS   # "check that it resolves" is an instruction
 # "we do not see unknown ca", "the log doesn't show self signed certificate": what is not seen is not there
 # ("Not Found" is a SIP reason, and "the lookup doesn't find the servers" a failure, so finding is not seeing)
-_OBSERVED = frozenset({"see", "seeing", "saw", "show", "shows", "showing", "observe", "notice"})
+_OBSERVED = frozenset({"see", "seeing", "saw", "show", "shows", "showing", "observe", "notice", "get", "getting",
+                       "got", "receive", "receiving", "received"})
+_QUOTES = "\"“”`'"
 _PREPOSITIONS = frozenset({"on", "in", "up", "for", "at", "to", "from", "when", "until", "after", "any", "anything"})
 _NOT_THE = re.compile(r"\b(?:it|this|that)(?:\s+is|\s+was|['’]s)\s+(?:definitely\s+|really\s+|also\s+)?not\s+"
                       r"(?:the|a|an|our|any)\b", re.IGNORECASE)
@@ -135,9 +140,13 @@ def read_denials(text: str, stopwords: frozenset[str]) -> tuple[list[str], set[i
         # "we do not see unknown ca": what follows the seeing is absent; "the button doesn't show on the device" is
         # the symptom, so only an object right after the verb is denied
         seen = next((k for k in scope if sequence[k] in _OBSERVED), None)
-        if seen is not None and seen + 1 < len(sequence) and clause_of[seen + 1] == clause_no \
-                and sequence[seen + 1] not in _PREPOSITIONS:
-            denied.update(k for k in range(seen + 1, len(sequence)) if clause_of[k] == clause_no)
+        if seen is None or seen + 1 >= len(sequence) or sequence[seen + 1] in _PREPOSITIONS:
+            continue
+        # the object seen may be quoted: "we don't get `self signed certificate`" opens a clause at the quote
+        quoted = clause_no < len(ends) and text[ends[clause_no]] in _QUOTES and \
+            not text[ends[clause_no] + 1:starts[seen + 1]].strip(_QUOTES + " ")
+        if clause_of[seen + 1] == clause_no or (quoted and clause_of[seen + 1] == clause_no + 1):
+            denied.update(k for k in range(seen + 1, len(sequence)) if clause_of[k] == clause_of[seen + 1])
     return sequence, denied, ruled
 
 

@@ -16,9 +16,10 @@ True
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 from .model import Entry, SignalKind
+from .phrases import Prose
 
 _NOT_PROSE = re.compile(
     r"^\s*(\d+\.\d+\s+\||\*c\s|x\s*configuration|no\.\s+time\s+source|\d{4}-\d\d-\d\d|(?:\d+:\s+|[a-z]{3}\s+\d{1,2}\s+)?\d{1,2}:\d\d:\d\d|\d+\s+[\d.]+\s+\S+\s+\S+|[|]?[a-z]=|"
@@ -79,6 +80,10 @@ _NAMED = [
      re.compile(r"\b(?:webex\s+)?meetings?\s+(?:video\s+)?dial[\s-]?in\b|\bdial(?:ling|ing)?[\s-]+in(?:to)?\s+(?:to\s+)?"
                 r"(?:a|the|our|my)\s+(?:webex\s+)?meeting|\bjoin(?:ing)?\s+(?:a|the)\s+(?:webex\s+)?meeting\s+from\b|"
                 r"\bvideo\s+address\s+of\s+(?:a|the)\s+meeting|\b[\w-]+\.webex\.com\s+meeting\b", re.IGNORECASE)),
+    ("the message is about Webex Meetings (the meeting service and its app), not Hybrid Call",
+     re.compile(r"\b(?:in|from|on|with)\s+(?:the\s+)?webex\s+meetings\b|\b(?:schedul\w*|host(?:ing)?|record(?:ing)?|"
+                r"start(?:ing)?)\s+(?:a\s+|the\s+|my\s+|our\s+)?(?:recurring\s+|personal\s+)?(?:webex\s+)?meetings?\b",
+                re.IGNORECASE)),
     ("the message is about Microsoft Teams (Direct Routing or federation), not Webex Hybrid Call",
      re.compile(r"\b(?:microsoft\s+)?teams\s+(?:direct\s+routing|federation|sbc|calling)\b|\bdirect\s+routing\b|"
                 r"pstnhub\.microsoft\.com|\bskype\s+for\s+business\b", re.IGNORECASE)),
@@ -110,13 +115,13 @@ def stated_context(lines: Iterable[str]) -> str | None:
     return min(found)[2] if found else None
 
 
-def ruled_out_by_writer(entry: Entry, ruled_out: Mapping[str, int]) -> int | None:
+def ruled_out_by_writer(entry: Entry, prose: Prose) -> int | None:
     """The line where the writer rules this problem out: one of its phrases said where the writer says that part
     works or is not the cause ("the mutual TLS option is on, it is not the temporary certificate"). A problem
     resting on words alone then does not apply; pasted evidence still decides over the words."""
     for signal in entry.signals.values():
         if signal.kind is SignalKind.PHRASE and signal.weight > 0:
             for phrase in signal.phrases:
-                if phrase in ruled_out:
-                    return ruled_out[phrase]
+                if phrase in prose.ruled_out:
+                    return prose.ruled_out[phrase]
     return None

@@ -19,7 +19,6 @@ from .phrases import ABBREVIATIONS, STOPWORDS, phrase_words, stem
 from .signals import compile_pattern
 
 MIN_SCORE = 0.22        # weaker than this, the message is not about this problem at all
-KEEP_RATIO = 0.55       # a candidate scores at least this share of the best one
 MIN_CANDIDATES = 2      # one candidate is a guess, not a differential
 MAX_CANDIDATES = 4
 MAX_LINE = 240          # characters of a `why` or `check` line
@@ -192,13 +191,12 @@ def differential(entries: Iterable[Entry], similar: dict[str, float], partial: d
                                                       {i: f for f, _, i in scored})]
     if not scored:
         return []
-    best_fit, best = scored[0][0], max(s for _, s, _ in scored)
-    if best_fit >= 1:   # the area named holds its problems, however each is worded: the best fitting level first
-        levels = sorted({f for f, _, _ in scored if f >= 1}, reverse=True)
-        level = next((x for x in levels if sum(f >= x for f, _, _ in scored) >= MIN_CANDIDATES), levels[-1])
-        kept = [(s, i) for f, s, i in scored if f >= level][:MAX_CANDIDATES]
-    else:
-        kept = [(s, i) for _, s, i in scored if s >= KEEP_RATIO * best][:MAX_CANDIDATES]
+    if scored[0][0] < 1:
+        return []   # no stage, direction or evidence named: however it reads, the message names no area
+    # the area named holds its problems, however each is worded: the best fitting level first
+    levels = sorted({f for f, _, _ in scored if f >= 1}, reverse=True)
+    level = next((x for x in levels if sum(f >= x for f, _, _ in scored) >= MIN_CANDIDATES), levels[-1])
+    kept = [(s, i) for f, s, i in scored if f >= level][:MAX_CANDIDATES]
     if len(kept) < MIN_CANDIDATES and stages:   # the stage named holds the other causes, however worded
         kept = [(s, i) for _, s, i in scored[:STAGE_FILL]]
     if len(kept) < MIN_CANDIDATES:
@@ -223,7 +221,8 @@ _CALLS = rf"(?:\s+users?|\s+clients?)?\s+{_CANT}(?:call(?:s|ing)?|dial(?:s|ing)?
 _NOT = r"(?:does\s+not|doesn['’]?t|do\s+not|don['’]?t|never|won['’]?t|isn['’]?t|aren['’]?t)"
 _NO_RING = rf"\s+{_NOT}\s+(?:\w+\s+)?ring"
 _RINGS_BUT = r"(?:\s+app)?\s+rings?,?\s+but\s+(?:the\s+|their\s+|our\s+|his\s+|her\s+)?"
-_INBOUND = re.compile(rf"\binbound\b|\bfrom {_OF}{_CLOUD}\b.{{0,40}}?\bto {_OF}{_PREMISES}|"
+# (the Control Hub SIP destination test tries the path from Webex to the Expressway-E: inbound)
+_INBOUND = re.compile(rf"\binbound\b|\bsip\s+destination\b|\bfrom {_OF}{_CLOUD}\b.{{0,40}}?\bto {_OF}{_PREMISES}|"
                       rf"\b(?:calls?|coming|incoming|arriving|invites?)\s+from {_OF}{_CLOUD}\b|"
                       rf"\b{_CLOUD}{_TO}{_OF}{_PREMISES}\b|\b{_CLOUD}{_CALLS}{_PREMISES}\b|"
                       rf"\b{_PREMISES}{_NO_RING}|\b{_CLOUD}{_RINGS_BUT}{_PREMISES}\s+{_NOT}", re.I)

@@ -287,3 +287,20 @@ def test_which_side_refuses_the_certificate_picks_the_checks_of_that_side(engine
 
 def test_the_join_button_is_the_outbound_symptom():
     assert direction_of("the called user's webex app just shows a Join button and never rings") is Section.OUTBOUND
+
+
+@pytest.mark.parametrize("text", [
+    "How do I change my profile picture in the Webex app?",
+    "what's new in the webex app this month?",
+])
+def test_a_message_that_names_no_area_gets_no_differential(engine, text):
+    """No stage, direction or evidence named: however close the wording, there is no area to list causes for."""
+    report = engine.diagnose(text)
+    assert not report.candidates and not report.diagnoses, report.candidates
+
+
+def test_a_failed_sip_destination_test_lists_the_inbound_path(engine):
+    listed = [c.id for c in engine.diagnose("The SIP destination test in Control Hub fails. What should I look "
+                                            "at?").candidates]
+    assert {"in-sip-destination-dns-unresolvable", "in-port-5062-blocked"} <= set(listed), listed
+    assert all(i.startswith(("in-", "tls-")) for i in listed), listed

@@ -79,6 +79,8 @@ def test_reassurance_leaves_the_rest_of_the_message_to_decide(engine):
 
 
 @pytest.mark.parametrize(("text", "said"), [
+    ("In Webex Meetings nobody can hear me when I join from my laptop", "Webex Meetings"),
+    ("How do I schedule a recurring Webex meeting and let someone else host it?", "Webex Meetings"),
     ("we don't use hybrid call, this is a B2B partner call and it gets 603 Decline", "not Webex Hybrid Call"),
     ("this is a B2B partner call, the far end answers 603 Decline", "business-to-business"),
     ("it's an MRA call from Jabber and the E logs sslv3 alert certificate unknown", "Mobile and Remote Access"),
@@ -184,3 +186,10 @@ def test_capture_and_log_lines_are_not_chat(line):
 def test_a_sentence_quoting_a_parameter_twice_is_still_chat():
     assert is_prose("Before forking the call, Webex adds the Contact parameter call-type=squared, and when a call "
                     "comes back with call-type=squared Webex knows it looped and does not ring the app again")
+
+
+def test_a_quoted_log_string_the_writer_no_longer_gets_is_not_evidence(engine):
+    report = engine.diagnose("We fixed the CA trust and I don't get \"self signed certificate in certificate chain\" "
+                             "anymore. Now the E logs \"Peer's TLS certificate identity was unacceptable\" for inbound "
+                             "Webex connections.")
+    assert report.diagnoses and report.diagnoses[0].entry.id != "tls-expe-untrusted-webex-ca", report.diagnoses

@@ -56,6 +56,7 @@ _NOT_HEALTHY = frozenset({"fail", "fails", "failed", "failing", "failure", "erro
 # ("Not Found" is a SIP reason, and "the lookup doesn't find the servers" a failure, so finding is not seeing)
 _OBSERVED = frozenset({"see", "seeing", "saw", "show", "shows", "showing", "observe", "notice", "get", "getting",
                        "got", "receive", "receiving", "received"})
+_STATUS_CODE = re.compile(r"^[1-6][0-9oO]{2}$")   # "200 OK", also as OCR reads it ("2OO OK")
 _QUOTES = "\"“”`'"
 _PREPOSITIONS = frozenset({"on", "in", "up", "for", "at", "to", "from", "when", "until", "after", "any", "anything"})
 _NOT_THE = re.compile(r"\b(?:it|this|that)(?:\s+is|\s+was|['’]s)\s+(?:definitely\s+|really\s+|also\s+)?not\s+"
@@ -111,7 +112,7 @@ def read_denials(text: str, stopwords: frozenset[str]) -> tuple[list[str], set[i
     ruled: set[int] = set()
     # "200 OK" is a SIP response, not a part that works
     healthy = {k for k, w in enumerate(sequence)
-               if w in _HEALTHY and not (w in ("ok", "okay") and k and sequence[k - 1].isdigit())}
+               if w in _HEALTHY and not (w in ("ok", "okay") and k and _STATUS_CODE.match(sequence[k - 1]))}
     for clause_no in {clause_of[k] for k in healthy}:
         words = [w for w, c in zip(sequence, clause_of, strict=True) if c == clause_no]
         asked = clause_no < len(ends) and text[ends[clause_no]] == "?"

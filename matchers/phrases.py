@@ -52,6 +52,7 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "isnt": ("not",), "never": ("never", "not"), "nothing": ("nothing", "not"),
     "g729": ("g729", "729"), "g711": ("g711", "711"), "g722": ("g722", "722"),   # as "G.729" is read: g, 729
     "2": ("two",), "3": ("three",), "w/": ("with",), "b2b": ("b2b", "business"),
+    "edge": ("edge", "expressway", "expressway-e"), "cloud": ("cloud", "webex"),
 }
 STOPWORDS = frozenset("the a an to is are was of for in on my our we i it this that with at be from by as "
                       "me you your its".split())

@@ -193,3 +193,15 @@ def test_a_quoted_log_string_the_writer_no_longer_gets_is_not_evidence(engine):
                              "anymore. Now the E logs \"Peer's TLS certificate identity was unacceptable\" for inbound "
                              "Webex connections.")
     assert report.diagnoses and report.diagnoses[0].entry.id != "tls-expe-untrusted-webex-ca", report.diagnoses
+
+
+def test_the_edge_and_the_cloud_are_the_expressway_e_and_webex(engine):
+    """Engineers say "the edge" for the Expressway-E and "the cloud" for Webex: the phrases read them so."""
+    report = engine.diagnose("Our edge only sends its own certificate, not the intermediate, and the cloud rejects it "
+                             "with certificate unknown on hybrid calls")
+    assert report.diagnoses and report.diagnoses[0].entry.id == "tls-expe-incomplete-cert-chain", report.diagnoses
+
+
+def test_a_status_line_read_by_ocr_is_not_a_part_that_works():
+    sequence, denied = content_words("cloud 2OO OK had m=audio O RTP/SAVP", frozenset())
+    assert not denied

@@ -189,7 +189,7 @@ class Engine:
                 partial[entry.id] = 1.0 - miss
         for entry_id, confidence in ctx.tied.items():
             partial[entry_id] = max(partial.get(entry_id, 0.0), confidence)
-        named = stages_named(self.kb.stages, ctx.prose.matched, told) if on_topic else set()
+        named = stages_named(self.kb.stages, ctx.prose.matched, told, ctx.prose.works) if on_topic else set()
         return differential(self.kb, similar, partial, {entry_id for entry_id, _ in ctx.excluded}, direction,
                             evidenced, named, named & self._stage_parts)
 

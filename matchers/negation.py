@@ -76,17 +76,17 @@ def content_words(text: str, stopwords: frozenset[str]) -> tuple[list[str], set[
     >>> [w for i, w in enumerate(sequence) if i not in denied]
     ['expc', 'shows', '404']
     """
-    sequence, denied, _ = read_denials(text, stopwords)
+    sequence, denied, _, _ = read_denials(text, stopwords)
     return sequence, denied
 
 
-def read_denials(text: str, stopwords: frozenset[str]) -> tuple[list[str], set[int], set[int]]:
+def read_denials(text: str, stopwords: frozenset[str]) -> tuple[list[str], set[int], set[int], set[int]]:
     """`content_words`, and of the denied positions those where the writer rules a part out: it works ("the search
     rule is fine", "5062 is open"), it is not the cause ("it's not the CA trust"), or it has no problem ("no
-    catch-all rule problem here"). A denied state of another kind ("the list is not empty", "no errors on the E")
-    says what is there, not which part is fine.
+    catch-all rule problem here"); and of those, where it says the part works ("DNS ok"). A denied state of another
+    kind ("the list is not empty", "no errors on the E") says what is there, not which part is fine.
 
-    >>> sequence, denied, ruled = read_denials("it's not the preloaded routes setting, the c sends 404", frozenset())
+    >>> sequence, denied, ruled, works = read_denials("it's not the preloaded routes setting, c sends 404", frozenset())
     >>> [w for i, w in enumerate(sequence) if i in ruled]
     ['preloaded', 'routes', 'setting']
     """
@@ -110,6 +110,7 @@ def read_denials(text: str, stopwords: frozenset[str]) -> tuple[list[str], set[i
         clause_of.append(clause)
     denied: set[int] = set()
     ruled: set[int] = set()
+    works: set[int] = set()
     # "200 OK" is a SIP response, not a part that works
     healthy = {k for k, w in enumerate(sequence)
                if w in _HEALTHY and not (w in ("ok", "okay") and k and _STATUS_CODE.match(sequence[k - 1]))}
@@ -120,6 +121,7 @@ def read_denials(text: str, stopwords: frozenset[str]) -> tuple[list[str], set[i
             fine = {k for k, c in enumerate(clause_of) if c == clause_no and sequence[k] not in _PRODUCT}
             denied.update(fine)
             ruled.update(fine)
+            works.update(fine)
     # "it is not the temporary certificate", "this isn't a firewall thing": the cause named is ruled out
     for m in (_NOT_THE.finditer(text) if "not" in text else ()):
         after = [k for k, at in enumerate(starts) if at >= m.end()]
@@ -148,7 +150,7 @@ def read_denials(text: str, stopwords: frozenset[str]) -> tuple[list[str], set[i
             not text[ends[clause_no] + 1:starts[seen + 1]].strip(_QUOTES + " ")
         if clause_of[seen + 1] == clause_no or (quoted and clause_of[seen + 1] == clause_no + 1):
             denied.update(k for k in range(seen + 1, len(sequence)) if clause_of[k] == clause_of[seen + 1])
-    return sequence, denied, ruled
+    return sequence, denied, ruled, works
 
 
 def expand_contractions(text: str) -> str:

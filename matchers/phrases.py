@@ -265,7 +265,8 @@ class Prose:
     matched: dict[str, int] = field(default_factory=dict)        # phrase -> document line index
     translated: set[str] = field(default_factory=set)             # phrases said only by the English of zh terms
     denials: dict[int, set[int]] = field(default_factory=dict)   # line index -> the word positions it denies
-    ruled_out: dict[str, int] = field(default_factory=dict)      # phrase -> line where the writer says it is fine
+    ruled_out: dict[str, int] = field(default_factory=dict)      # phrase -> line where the writer rules it out
+    works: dict[str, int] = field(default_factory=dict)          # of those, phrases the writer says work ("DNS ok")
 
     @classmethod
     def from_lines(cls, raw_lines: list[str], indexes: list[int] | None = None,
@@ -275,20 +276,22 @@ class Prose:
         line_words: list[list[str]] = []   # per line: its content words, in order (spans count these)
         line_denied: list[set[int]] = []   # per line: the positions of words the line denies ("is not empty")
         line_ruled: list[set[int]] = []    # of those, where it rules a part out ("the search rule is fine")
+        line_works: list[set[int]] = []    # and where it says the part works ("DNS ok")
         translated: dict[int, tuple[list[str], set[int]]] = {}   # per Chinese line: its terms' English (chinese.py)
         for line_index, raw in pairs[:MAX_PROSE_LINES]:
             text = clean_prose(raw[:1000])
             if not text:
                 continue
             prose.lines.append((line_index, text))
-            sequence, denied, ruled = read_denials(text, STOPWORDS)
+            sequence, denied, ruled, works = read_denials(text, STOPWORDS)
             if denied and _TABLE_ROW.search(raw):
-                denied = ruled = set()   # a "No" in a table's column is a value, not a denial
+                denied = ruled = works = set()   # a "No" in a table's column is a value, not a denial
             if denied:
                 prose.denials[line_index] = denied
             line_words.append(sequence)
             line_denied.append(denied)
             line_ruled.append(ruled)
+            line_works.append(works)
             if len(prose.tokens) < MAX_TOKENS:
                 for k, w in enumerate(sequence):
                     if k not in denied or w in NEGATORS:   # a denied word is not what the message is about
@@ -312,7 +315,7 @@ class Prose:
                 prose.asks_causes = True
         prose.is_question = prose.is_question or prose.asks_how
         if index is not None:
-            prose._match(index, line_words, line_denied, line_ruled)
+            prose._match(index, line_words, line_denied, line_ruled, line_works)
             if translated:   # what only the English of the Chinese terms says is kept apart (`translated`)
                 before = set(prose.matched)
                 words, denials = [list(w) for w in line_words], [set(d) for d in line_denied]
@@ -324,7 +327,7 @@ class Prose:
         return prose
 
     def _match(self, index: PhraseIndex, line_words: list[list[str]], line_denied: list[set[int]],
-               line_ruled: list[set[int]] | None = None) -> None:
+               line_ruled: list[set[int]] | None = None, line_works: list[set[int]] | None = None) -> None:
         """Find each phrase whose words all stand within one line and the next, close together, and are not
         denied there (matchers/negation.py). A phrase said where the writer rules its part out goes to
         `ruled_out` instead."""
@@ -377,6 +380,8 @@ class Prose:
                 if not index.negative[phrase] and _denied(lists, line_denied, i, len(line_words[i])):
                     if line_ruled is not None and _denied(lists, line_ruled, i, len(line_words[i]), every=True):
                         self.ruled_out.setdefault(phrase, self.lines[i][0])
+                        if line_works is not None and _denied(lists, line_works, i, len(line_words[i]), every=True):
+                            self.works.setdefault(phrase, self.lines[i][0])
                     continue
                 if max(map(itemgetter(-1), lists)) - min(map(itemgetter(0), lists)) < limit or _within_span(
                         sorted((p, w) for w, at in zip(need, lists, strict=True) for p in at), len(need), limit):

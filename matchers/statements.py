@@ -12,6 +12,8 @@ evidence of Hybrid Call (a Webex address in the log lines themselves) still deci
 'the message is about Single Number Reach (a Unified CM mobility feature), not the Webex app'
 >>> stated_context(["we run hybrid call on a pair that also carries B2B"]) is None
 True
+>>> stated_context(["Before you say Single Number Reach: it's not. The app shows two toasts"]) is None
+True
 """
 from __future__ import annotations
 
@@ -35,15 +37,25 @@ _NOT_PROSE = re.compile(
 PROSE_WORDS_PER_EQUALS = 12   # a sentence quoting `call-type=squared` twice is still a sentence
 
 
+_QUOTED = re.compile(r'"[^"]*"|\S*=\S*')
+MIN_CHAT_WORDS = 6   # words of its own around the quoted key="value" pairs: a sentence that quotes a log line
+
+
 def is_prose(line: str) -> bool:
-    """A line of chat, not of a log, SIP message, configuration or table.
+    """A line of chat, not of a log, SIP message, configuration or table. A sentence that quotes a few key="value"
+    pairs of a log ("the E log shows Module="network.dns" Detail="Could not resolve hostname", why?") is chat.
 
     >>> is_prose('Event="Inbound TLS Negotiation Error" Detail="x"'), is_prose("we see a=rtpmap:18 G729/8000")
     (False, True)
+    >>> is_prose('On outbound calls the E log shows Module="network.dns" Detail="Could not resolve hostname". Why?')
+    True
     """
     equals = line.count("=")
     if equals >= 2 and ('="' in line or len(line.split()) < PROSE_WORDS_PER_EQUALS * equals):
-        return False
+        words = line.split()
+        own = _QUOTED.sub(" ", line).split()
+        if "=" in words[0] or len(own) < max(MIN_CHAT_WORDS, 2 * equals):
+            return False
     return not _NOT_PROSE.match(line) and any(c.isalpha() for c in line)
 
 
@@ -109,10 +121,19 @@ def stated_context(lines: Iterable[str]) -> str | None:
             break
     for rank, (what, pattern) in enumerate([*((f"you said this is {label}", p) for label, p in _KIND_STATED),
                                             *_NAMED], 1):
-        m = pattern.search(text)
+        m = next((m for m in pattern.finditer(text) if not _denied_after(text, m.end())), None)
         if m:
             found.append((text.count("\n", 0, m.start()), rank, what))
     return min(found)[2] if found else None
+
+
+# "Before you say Single Number Reach: it's not." names the feature to rule it out
+_RULED_OUT_AFTER = re.compile(r"\s*[:,;.-]*\s*(?:it|that|this)\s*(?:['’]s|\s+is)\s+not\b|\s*[:,;-]\s*(?:no|nope)\b",
+                              re.IGNORECASE)
+
+
+def _denied_after(text: str, end: int) -> bool:
+    return bool(_RULED_OUT_AFTER.match(text, end))
 
 
 def ruled_out_by_writer(entry: Entry, prose: Prose) -> int | None:

@@ -131,8 +131,10 @@ _NEVER_RINGS = re.compile(r"\b(?:never|not|n['’]t|won['’]t)\s+(?:\w+\s+)?rin
                           r"\brings?,?\s+but\b.{0,40}\b(?:does\s+not|doesn['’]t|never|not)\b", re.I)
 
 
-def stages_named(stages: Sequence[Stage], matched: Mapping[str, int], text: str) -> set[str]:
-    """The stages of the call a message talks about: one of a stage's words said (and not denied), or its Chinese.
+def stages_named(stages: Sequence[Stage], matched: Mapping[str, int], text: str,
+                 works: Mapping[str, int] | None = None) -> set[str]:
+    """The stages of the call a message talks about: one of a stage's words said (and not denied), or its Chinese;
+    less the stages the writer says work ("DNS ok, socket test ok, but the SSL handshake failed").
 
     >>> dns = Stage("dns", "Name resolution", ("srv record",), ("域名",))
     >>> stages_named([dns], {"srv record": 0}, ""), stages_named([dns], {}, "域名解析失败"), stages_named([dns], {}, "")
@@ -142,6 +144,8 @@ def stages_named(stages: Sequence[Stage], matched: Mapping[str, int], text: str)
     named = {s.id for s in stages if any(w in matched for w in s.words) or any(z in text for z in s.zh)
              or any(_pattern(p).search(lowered) for p in s.says)}
     named |= {s.within for s in stages if s.id in named and s.within}   # a part of a stage names the stage
+    if works:
+        named -= {s.id for s in stages if any(w in works for w in s.words)}
     order = [s.id for s in stages if not s.within]
     if not named and RINGING in order and _NEVER_RINGS.search(text):   # a call that never rings failed before it
         named = set(order[:order.index(RINGING)])

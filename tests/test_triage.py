@@ -304,3 +304,16 @@ def test_a_failed_sip_destination_test_lists_the_inbound_path(engine):
                                             "at?").candidates]
     assert {"in-sip-destination-dns-unresolvable", "in-port-5062-blocked"} <= set(listed), listed
     assert all(i.startswith(("in-", "tls-")) for i in listed), listed
+
+
+def test_the_stages_the_writer_says_work_leave_the_differential(engine):
+    report = engine.diagnose("Control Hub SIP destination test: DNS ok, socket test ok, but SSL Handshake failed. "
+                             "What's wrong with our side?")
+    listed = [c.id for c in report.candidates]
+    assert listed and all(i.startswith("tls-") for i in listed), listed
+
+
+def test_a_sentence_quoting_a_log_record_is_read_as_the_writers_words(engine):
+    report = engine.diagnose('On outbound hybrid calls the E log shows Module="network.dns" Detail="Could not resolve '
+                             'hostname". What does that point to?')
+    assert report.diagnoses or report.candidates, report.message

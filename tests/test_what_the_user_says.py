@@ -205,3 +205,9 @@ def test_the_edge_and_the_cloud_are_the_expressway_e_and_webex(engine):
 def test_a_status_line_read_by_ocr_is_not_a_part_that_works():
     sequence, denied = content_words("cloud 2OO OK had m=audio O RTP/SAVP", frozenset())
     assert not denied
+
+
+def test_a_feature_named_to_rule_it_out_is_no_stated_context(engine):
+    report = engine.diagnose("Before you say Single Number Reach: it's not. When a colleague calls her from the Webex "
+                             "app she gets two toasts in the app, one with her own -Webex-RD name.")
+    assert report.diagnoses and report.diagnoses[0].entry.id == "in-double-toast-param-preservation", report.message

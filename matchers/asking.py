@@ -34,7 +34,7 @@ _ASKS_CAUSES = re.compile(
     r"\bany\s+(ideas|thoughts|suggestions|pointers)|\bideas\s*\?|\bwhat\s+(usually|typically|often|commonly)\s+"
     r"(causes|goes\s+wrong|breaks)|\bwhat\s+(else\s+)?(can|could)\s+(fail|go\s+wrong|break)|\bhow\s+do\s+(i|we)\s+"
     r"tell\s+which|\bwhich\s+settings?\s+(causes?|decides?|controls?)|\bwhich\s+settings\b|\bthat\s+can\s+fail\b|"
-    r"\bwhat\s+does\s+(that|this|it)\s+(usually\s+)?(point\s+to|mean)|\bwhat\s+now\b|\bany\s+idea\b|"
+    r"\bwhat\s+does\s+(that|this|it)\s+(usually\s+)?(point\s+to|mean)|\bwhat\s+now\b|"
     r"\bwhat(?:'?s|\s+is)\s+(usually\s+|typically\s+|normally\s+)?behind|\bwhat\s+should\s+(i|we)\s+look\s+at|"
     r"\bhow\s+do\s+(i|we)\s+(find|figure|work)\s+out\s+(why|which)|"
     r"可能的?原因|哪些原因|哪些可能|从哪(里|儿)?(开始|入手|查起)|排查思路")

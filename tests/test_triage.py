@@ -317,3 +317,9 @@ def test_a_sentence_quoting_a_log_record_is_read_as_the_writers_words(engine):
     report = engine.diagnose('On outbound hybrid calls the E log shows Module="network.dns" Detail="Could not resolve '
                              'hostname". What does that point to?')
     assert report.diagnoses or report.candidates, report.message
+
+
+def test_any_idea_at_the_end_of_a_how_to_question_still_gets_the_how_to(engine):
+    """"any idea?" closes many chat messages: it does not ask for the possible causes."""
+    report = engine.diagnose("how do i decode the 5062 handshake in wireshark? any idea?")
+    assert report.diagnoses and report.diagnoses[0].entry.id == "tool-wireshark-decode-5062", report.candidates

@@ -63,7 +63,23 @@ def asks_for_differential(diagnoses: Sequence[Diagnosis], asks_causes: bool, sai
     top = diagnoses[0]
     if any(e.line is not None and e.line not in said for e in top.evidence):
         return False
-    return top.entry.kind is not EntryKind.PROBLEM or top.confidence < STANDS_ASKED or bool(top.ambiguous_with)
+    return top.entry.kind is not EntryKind.PROBLEM or top.confidence < STANDS_ASKED or bool(top.ambiguous_with) or (
+        len(diagnoses) > 1 and _rests_on_the_same_lines(top, diagnoses[1], said))
+
+
+def _rests_on_the_same_lines(top: Diagnosis, other: Diagnosis, said: set[int]) -> bool:
+    """The other problem fires on every line the top one's log or config evidence stands on (on a chat line, a log
+    string quoted there): that evidence fits both, so asked for the causes, the answer is the two of them and what
+    separates them."""
+    if other.entry.kind is not EntryKind.PROBLEM or {top.entry.section, other.entry.section} == {
+            Section.INBOUND, Section.OUTBOUND}:
+        return False   # the two directions' problems are told apart by the call's direction, not by that line
+    def lines(d: Diagnosis) -> set[int]:
+        return {e.line for e in d.evidence if e.line is not None and e.kind not in ("phrase", "similarity")
+                and (e.line not in said or e.kind == "literal")}
+
+    pasted = lines(top)
+    return bool(pasted) and pasted <= lines(other)
 
 
 # the sides and nouns of any call, and chat's own words: with a stage's `fails` words they say where a call
@@ -221,13 +237,14 @@ _TO = r"(?:\s*(?:->|→|=>|>)\s*|\s+to\s+)"   # "Webex app -> desk phone", "webe
 _CANT = r"(?:can['’]?t\s+|cannot\s+|could\s*n['’]?t\s+|are\s+unable\s+to\s+)?"
 # "Webex app users can't call desk phones", "the app rings but the desk phone does not": the side that calls, and
 # the side that does not ring, name the direction that fails
-_CALLS = rf"(?:\s+users?|\s+clients?)?\s+{_CANT}(?:call(?:s|ing)?|dial(?:s|ing)?)\s+(?:to\s+)?{_OF}"
+_CALLS = rf"(?:\s+users?|\s+clients?)?\s+{_CANT}(?:call(?:s|ing)?|dial(?:s|ing)?|reach(?:es|ing)?)\s+(?:to\s+)?{_OF}"
 _NOT = r"(?:does\s+not|doesn['’]?t|do\s+not|don['’]?t|never|won['’]?t|isn['’]?t|aren['’]?t)"
 _NO_RING = rf"\s+{_NOT}\s+(?:\w+\s+)?ring"
 _RINGS_BUT = r"(?:\s+app)?\s+rings?,?\s+but\s+(?:the\s+|their\s+|our\s+|his\s+|her\s+)?"
 # (the Control Hub SIP destination test tries the path from Webex to the Expressway-E: inbound)
 _INBOUND = re.compile(rf"\binbound\b|\bsip\s+destination\b|\bfrom {_OF}{_CLOUD}\b.{{0,40}}?\bto {_OF}{_PREMISES}|"
-                      rf"\b(?:calls?|coming|incoming|arriving|invites?)\s+from {_OF}{_CLOUD}\b|"
+                      rf"\b(?:calls?|coming|incoming|arriving|invites?|comes?)\s+(?:down\s+|in\s+|over\s+)?from {_OF}"
+                      rf"{_CLOUD}\b|"
                       rf"\b{_CLOUD}{_TO}{_OF}{_PREMISES}\b|\b{_CLOUD}{_CALLS}{_PREMISES}\b|"
                       rf"\b{_PREMISES}{_NO_RING}|\b{_CLOUD}{_RINGS_BUT}{_PREMISES}\s+{_NOT}", re.I)
 _OUTBOUND = re.compile(rf"\boutbound\b|\bfrom {_OF}{_PREMISES}\b.{{0,40}}?\bto {_OF}{_CLOUD}|"

@@ -323,3 +323,16 @@ def test_any_idea_at_the_end_of_a_how_to_question_still_gets_the_how_to(engine):
     """"any idea?" closes many chat messages: it does not ask for the possible causes."""
     report = engine.diagnose("how do i decode the 5062 handshake in wireshark? any idea?")
     assert report.diagnoses and report.diagnoses[0].entry.id == "tool-wireshark-decode-5062", report.candidates
+
+
+def test_calls_that_come_down_from_webex_are_inbound():
+    assert direction_of("the C answers the calls that come down from Webex with 404") is Section.INBOUND
+    assert direction_of("desk phones cannot reach webex users") is Section.OUTBOUND
+
+
+def test_asked_about_a_log_line_two_problems_fire_on_the_differential_answers(engine):
+    """Both problems rest on the one line pasted: asked what it means, the answer is both and what separates them."""
+    report = engine.diagnose("E log for incoming Webex connections: Detail=\"Peer's TLS certificate identity was "
+                             "unacceptable\". What does that mean?")
+    listed = {c.id for c in report.candidates}
+    assert not report.diagnoses and {"tls-wrong-verify-subject-name", "tls-inbound-mapping-off"} <= listed, listed

@@ -35,6 +35,8 @@ GLOSSARY: dict[str, str] = {
     "云证书管理": "cloud certificate management", "获取证书": "get certificates", "上传": "upload",
     "证书": "certificate", "告警": "alert", "警报": "alert", "致命": "fatal", "颁发者": "issuer", "签发": "issued",
     "颁发": "issued", "公共ca": "public ca", "内部ca": "private ca", "企业ca": "private ca", "私有ca": "private ca",
+    "中间ca": "intermediate ca", "只有一张证书": "only one certificate", "旧证书": "old certificates",
+    "删掉": "delete", "删除": "delete",
     "加密sip呼叫的证书": "certificates for encrypted sip calls",
     # the connection on 5062, DNS
     "防火墙": "firewall", "应用层检测": "inspection", "sip检测": "sip inspection", "检测": "inspection",
@@ -42,6 +44,8 @@ GLOSSARY: dict[str, str] = {
     "tcp连接失败": "tcp connection failed", "连接失败": "connection failed", "超时": "timeout",
     "dns查询失败": "dns lookup failed", "dns查找失败": "dns lookup failed", "解析": "resolve",
     "srv记录": "srv record", "sip目标": "sip destination", "连接测试": "connectivity test",
+    "主机名": "hostname", "没有放行": "blocked", "未放行": "blocked", "放行": "open", "入站": "inbound",
+    "出站": "outbound", "没有任何来自": "no packets from", "一直没有回应": "no response", "没有回应": "no response",
     "检查连接": "check connectivity", "公共dns": "public dns", "dns区域": "dns zone", "dns服务器": "dns server",
     # routing
     "搜索规则": "search rule", "优先级": "priority", "匹配后停止": "stop", "搜索历史": "search history",
@@ -56,6 +60,7 @@ GLOSSARY: dict[str, str] = {
     "传入消息": "incoming message", "编解码": "codec", "没有声音": "no audio", "听不到": "no audio",
     "无声音": "no audio", "单向音频": "one way audio", "媒体端口": "media ports", "掉线": "drops", "断开": "disconnect",
     "接听": "answered", "加入按钮": "join button", "回铃音": "ringback", "振铃": "ring", "座机": "desk phone",
+    "“加入”按钮": "join button", "不响": "does not ring",
     # states, so a clause that says a part is fine or off reads so ("主题名称是对的", "入站映射没开")
     "是对的": "ok", "正确": "ok", "没问题": "ok", "正常": "ok", "成功": "ok", "失败": "failed", "没开": "off",
     "未开启": "off", "没有开启": "off", "关闭": "off", "已开启": "on", "开启": "on",

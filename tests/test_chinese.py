@@ -62,6 +62,8 @@ def test_chinese_wording_decides_between_look_alikes_when_it_clearly_prefers_one
     ("Expressway-E 报“未知 CA”", "unknown ca"),
     ("TLS 验证主题名称是对的，可是 TLS 验证入站映射没开", "tls verify subject name ok, tls verify inbound mapping off"),
     ("Control Hub 的套接字测试失败", "socket test failed"),
+    ("5062 端口入站没有放行", "port inbound blocked"),
+    ("对方的 Webex 应用只显示“加入”按钮，座机不响", "join button, desk phone does not ring"),
 ])
 def test_the_terms_of_a_chinese_question_are_read_in_english(text, english):
     assert english_reading(text) == english

@@ -92,6 +92,13 @@ _NAMED = [
      re.compile(r"\b(?:webex\s+)?meetings?\s+(?:video\s+)?dial[\s-]?in\b|\bdial(?:ling|ing)?[\s-]+in(?:to)?\s+(?:to\s+)?"
                 r"(?:a|the|our|my)\s+(?:webex\s+)?meeting|\bjoin(?:ing)?\s+(?:a|the)\s+(?:webex\s+)?meeting\s+from\b|"
                 r"\bvideo\s+address\s+of\s+(?:a|the)\s+meeting|\b[\w-]+\.webex\.com\s+meeting\b", re.IGNORECASE)),
+    ("the message is about the certificates between Unified CM and the Expressway-C (tomcat-trust, "
+     "CallManager-trust), not the mutual TLS between the Expressway-E and Webex",
+     re.compile(r"\b(?:tomcat|callmanager|cucm)[\s-]trust\b|\bsip\s+trunk\s+security\s+profile\b", re.IGNORECASE)),
+    ("the message is about registering the Expressway to the Webex cloud (the connector host), not about calls",
+     re.compile(r"\bregist(?:er|ering|ration)\s+(?:of\s+)?(?:your\s+|the\s+|our\s+)?expressway\b(?!-e\s+certificate)|"
+                r"\b(?:management\s+)?connector\s+(?:host\s+)?regist\w*|\battempt\s+at\s+registration\b",
+                re.IGNORECASE)),
     ("the message is about Webex Meetings (the meeting service and its app), not Hybrid Call",
      re.compile(r"\b(?:in|from|on|with)\s+(?:the\s+)?webex\s+meetings\b|\b(?:schedul\w*|host(?:ing)?|record(?:ing)?|"
                 r"start(?:ing)?)\s+(?:a\s+|the\s+|my\s+|our\s+)?(?:recurring\s+|personal\s+)?(?:webex\s+)?meetings?\b",

@@ -80,6 +80,10 @@ def test_reassurance_leaves_the_rest_of_the_message_to_decide(engine):
 
 @pytest.mark.parametrize(("text", "said"), [
     ("In Webex Meetings nobody can hear me when I join from my laptop", "Webex Meetings"),
+    ("The CA chain that signed the Expressway-C certificate must be in the tomcat-trust and CallManager-trust of "
+     "CUCM", "between Unified CM and the Expressway-C"),
+    ("The Webex cloud rejects any attempt at registration from the Expressway web interface", "registering the "
+     "Expressway"),
     ("How do I schedule a recurring Webex meeting and let someone else host it?", "Webex Meetings"),
     ("we don't use hybrid call, this is a B2B partner call and it gets 603 Decline", "not Webex Hybrid Call"),
     ("this is a B2B partner call, the far end answers 603 Decline", "business-to-business"),

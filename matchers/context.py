@@ -48,3 +48,7 @@ class Context:
         if self._said is None:
             self._said = {self.doc.line_number(i) for i, _ in self.prose.lines}
         return self._said
+
+    def pasted(self) -> bool:
+        """Whether the message holds any line that is not the writer's own chat (a log, a capture, a table)."""
+        return sum(1 for line in self.doc.lines if line.strip()) > len(self.prose.lines)

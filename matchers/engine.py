@@ -166,8 +166,7 @@ class Engine:
         looks_alike = [i for i, reason in ctx.excluded if not reason.startswith(RULED_BY_WRITER)]
         if looks_alike or ctx.facts.named("non_webex_context") or not (ctx.prose.lines or ctx.facts.kinds):
             return []   # the evidence itself says which look-alike it is: that reason is the answer
-        pasted = sum(1 for line in ctx.doc.lines if line.strip()) > len(ctx.prose.lines)
-        if not (pasted or ctx.facts.kinds or ctx.prose.chinese or names_the_product(ctx.prose.tokens)):
+        if not (ctx.pasted() or ctx.facts.kinds or ctx.prose.chinese or names_the_product(ctx.prose.tokens)):
             return []   # words about TLS or SIP in general (a Teams SBC, a SIP trunk) are no Hybrid Call area
         words = ctx.query or {t for t in ctx.prose.tokens if t not in STOPWORDS and t not in EXTRA_STOPWORDS}
         told = " ".join(text for _, text in ctx.prose.lines)

@@ -24,8 +24,8 @@ def exclusion(entry: Entry, ctx: Context, fired: dict[str, list[Evidence]]) -> s
     reach = EXCLUSION_REACH
     if not anchors:   # an entry resting on the question alone: what is pasted right with the question counts
         # the writer's words rule out a problem in a message of words alone, never one with anything pasted
-        words_only = not ctx.facts.kinds and all(e.line in prose for ev in fired.values() for e in ev) and (
-            sum(1 for line in ctx.doc.lines if line.strip()) == len(ctx.prose.lines))
+        words_only = not (ctx.facts.kinds or ctx.pasted()) and all(e.line in prose for ev in fired.values()
+                                                                     for e in ev)
         ruled = ruled_out_by_writer(entry, ctx.prose) if (
             words_only and entry.kind is EntryKind.PROBLEM) else None
         if ruled is not None:

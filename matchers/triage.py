@@ -189,16 +189,17 @@ def differential(entries: Iterable[Entry], similar: dict[str, float], partial: d
     """
     problems = {e.id: e for e in entries if e.kind is EntryKind.PROBLEM and e.status is not Status.DEPRECATED
                 and e.id not in excluded}
-    scored: list[tuple[float, float, str]] = []
+    scored: list[Scored] = []
     for entry_id, entry in problems.items():
         sim = similar.get(entry_id, 0.0)
         part = PARTIAL_WEIGHT * partial.get(entry_id, 0.0)
         in_stage = bool(stages.intersection(entry.stages))
         if stages and not in_stage and entry_id not in evidenced and sim < STAGE_BYPASS:
             continue   # another stage's problem stays only when the message reads very much like it
-        fit = _fit(entry, in_stage, direction, entry_id in evidenced) + bool(parts.intersection(entry.stages))
-        areas = in_stage + (_fit(entry, False, direction, False) >= 1)   # its stage, its direction named
-        score = 1.0 - (1.0 - sim) * (1.0 - part) * (1.0 - STAGE_WEIGHT) ** areas
+        toward = _toward(entry, direction)
+        # the areas named that it belongs to: its stage, its direction, what the evidence shows, a part of the stage
+        fit = in_stage + toward + (entry_id in evidenced) + bool(parts.intersection(entry.stages))
+        score = 1.0 - (1.0 - sim) * (1.0 - part) * (1.0 - STAGE_WEIGHT) ** (in_stage + (toward >= 1))
         if score < MIN_SCORE:
             continue
         if not entry.source:   # the troubleshooting guide's own problems come before those from other documents
@@ -207,8 +208,7 @@ def differential(entries: Iterable[Entry], similar: dict[str, float], partial: d
     if not scored:
         return []
     scored.sort(key=lambda s: (-s[0], -s[1], -problems[s[2]].prior, s[2]))
-    scored = [(f, s, i) for f, s, i in _one_direction([(s, i) for _, s, i in scored], problems, direction, evidenced,
-                                                      {i: f for f, _, i in scored})]
+    scored = _one_direction(scored, problems, direction, evidenced)
     if not scored:
         return []
     if scored[0][0] < 1:
@@ -261,7 +261,8 @@ _BOTH_WAYS = re.compile(r"\b(?:both|either)\s+(?:ways|directions?)\b|\bin\s+and\
 
 def direction_of(text: str) -> Section | None:
     """The direction a message names: "inbound", or calls from Webex to the premises (the guide's inbound), and
-    the reverse for outbound; both ways (BIDIRECTIONAL) when it names both; None when it names neither.
+    the reverse for outbound; BIDIRECTIONAL when it says both ways fail ("in either direction"); None when it names
+    neither, or each direction once (usually one that works and one that does not).
 
     >>> direction_of("calls from the webex app to our desk phones never ring"), direction_of("outbound 404")
     (<Section.INBOUND: 'inbound'>, <Section.OUTBOUND: 'outbound'>)
@@ -273,37 +274,39 @@ def direction_of(text: str) -> Section | None:
     return Section.INBOUND if inbound and not outbound else Section.OUTBOUND if outbound and not inbound else None
 
 
-def _fit(entry: Entry, in_stage: bool, direction: Section | None, shown: bool) -> float:
-    """How many of the areas the message names the problem belongs to: the stage, the direction (a TLS or
-    both-way problem half fits either direction), and what the evidence partly shows."""
-    fit = float(in_stage) + float(shown)
+def _toward(entry: Entry, direction: Section | None) -> float:
+    """How well the problem fits the direction the message names: its own direction 1, a TLS or both-way problem
+    half (it fails either way), the other direction 0; what fails both ways is what both directions share."""
     shared = entry.section in (Section.TLS, Section.BIDIRECTIONAL)
-    if direction is Section.BIDIRECTIONAL:   # what fails both ways is what both directions share
-        fit += 1.0 if shared else 0.5
-    elif direction is not None:
-        fit += 1.0 if entry.section is direction else 0.5 if shared else 0.0
-    return fit
+    if direction is Section.BIDIRECTIONAL:
+        return 1.0 if shared else 0.5
+    if direction is None:
+        return 0.0
+    return 1.0 if entry.section is direction else 0.5 if shared else 0.0
 
 
-def _one_direction(scored: list[tuple[float, str]], problems: dict[str, Entry], direction: Section | None,
-                   evidenced: frozenset[str] | set[str], fits: dict[str, float]) -> list[tuple[float, float, str]]:
+Scored = tuple[float, float, str]   # (fit: how many named areas it belongs to, score, entry id)
+
+
+def _one_direction(scored: list[Scored], problems: dict[str, Entry], direction: Section | None,
+                   evidenced: frozenset[str] | set[str]) -> list[Scored]:
     """The other direction's problems leave the list (both-way and TLS problems stay, and so do problems the
     evidence partly shows). Without a direction in words, the direction whose two best problems fit clearly better
     (by DIRECTION_LEAD) wins; when they fit alike, both directions' problems stay (a bare 404 has both)."""
     if direction is Section.BIDIRECTIONAL:
-        return [(fits[i], s, i) for s, i in scored]
+        return scored
     if direction is None:
         by_section: dict[Section, list[float]] = {Section.INBOUND: [], Section.OUTBOUND: []}
-        for score, entry_id in scored:
+        for _, score, entry_id in scored:
             section = problems[entry_id].section
             if section in by_section:
                 by_section[section].append(score)
         inbound, outbound = (sum(by_section[s][:2]) for s in (Section.INBOUND, Section.OUTBOUND))
         if min(inbound, outbound) * DIRECTION_LEAD >= max(inbound, outbound):
-            return [(fits[i], s, i) for s, i in scored]
+            return scored
         direction = Section.INBOUND if inbound > outbound else Section.OUTBOUND
     loser = Section.OUTBOUND if direction is Section.INBOUND else Section.INBOUND
-    return [(fits[i], s, i) for s, i in scored if problems[i].section is not loser or i in evidenced]
+    return [(f, s, i) for f, s, i in scored if problems[i].section is not loser or i in evidenced]
 
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z`(])")

@@ -39,6 +39,7 @@ PROSE_WORDS_PER_EQUALS = 12   # a sentence quoting `call-type=squared` twice is 
 
 _QUOTED = re.compile(r'"[^"]*"|\S*=\S*')
 MIN_CHAT_WORDS = 6   # words of its own around the quoted key="value" pairs: a sentence that quotes a log line
+MAX_QUOTED_PAIRS = 4   # a sentence quotes a pair or two; a log record holds many
 
 
 def is_prose(line: str) -> bool:
@@ -50,13 +51,15 @@ def is_prose(line: str) -> bool:
     >>> is_prose('On outbound calls the E log shows Module="network.dns" Detail="Could not resolve hostname". Why?')
     True
     """
+    if _NOT_PROSE.match(line):   # first: most lines of a log start with its timestamp
+        return False
     equals = line.count("=")
     if equals >= 2 and ('="' in line or len(line.split()) < PROSE_WORDS_PER_EQUALS * equals):
-        words = line.split()
-        own = _QUOTED.sub(" ", line).split()
-        if "=" in words[0] or len(own) < max(MIN_CHAT_WORDS, 2 * equals):
+        if equals > MAX_QUOTED_PAIRS or "=" in line.split(None, 1)[0]:
             return False
-    return not _NOT_PROSE.match(line) and any(c.isalpha() for c in line)
+        if len(_QUOTED.sub(" ", line).split()) < max(MIN_CHAT_WORDS, 2 * equals):
+            return False
+    return any(c.isalpha() for c in line)
 
 
 _NOT = r"(?:\w+n['’]t|not|never|no\s+longer|dont|doesnt|didnt|isnt|arent)"

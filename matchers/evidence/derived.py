@@ -91,9 +91,10 @@ def non_webex_context(doc: Document, hits: Mapping[str, Sequence[int]], prose_to
         reasons.append("ports 5061/7001 (B2B or MRA), not the Webex mutual TLS port 5062")
     logged = next((m.group(1) for line in head if not is_prose(line) and (m := _OTHER_PRODUCT.search(line))), None)
     words = sorted(_STEM_OF[w] for w in prose_tokens & NON_WEBEX_WORDS)
-    named = logged or (None if words else next((m.group(1) for line in head if (m := _OTHER_PRODUCT.search(line))),
-                                               None))
-    if named:   # a program's own log line says more than a word about it
+    # a program's own log line says more than a word about it; a program named only in chat, only without words
+    named = logged if logged or words else next((m.group(1) for line in head if (m := _OTHER_PRODUCT.search(line))),
+                                                None)
+    if named:
         reasons.append(f"the log lines come from {named}, not from an Expressway")
     elif words:
         reasons.append("the message is about " + ", ".join(words))

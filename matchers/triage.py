@@ -259,19 +259,32 @@ _BOTH_WAYS = re.compile(r"\b(?:both|either)\s+(?:ways|directions?)\b|\bin\s+and\
                         r"\bneither\s+direction\b|双向呼叫|两个方向", re.I)
 
 
+# a clause that says its direction works ("desk -> app works great", "outbound is fine"), unless it denies it
+_CLAUSE = re.compile(r"[,;.!?]\s|\b(?:but|however|whereas|while|though|although)\b", re.I)
+_WORKS = re.compile(r"\b(?:works?|working|worked|fine|ok|okay|great|good|successful(?:ly)?|succeeds?|connects?)\b",
+                    re.I)
+_DENIES = re.compile(r"\b(?:not|never|no longer|cannot|fails?|failing|failed|broken)\b|n['’]t\b", re.I)
+
+
 def direction_of(text: str) -> Section | None:
     """The direction a message names: "inbound", or calls from Webex to the premises (the guide's inbound), and
     the reverse for outbound; BIDIRECTIONAL when it says both ways fail ("in either direction"); None when it names
-    neither, or each direction once (usually one that works and one that does not).
+    neither, or both and says neither works.
 
     >>> direction_of("calls from the webex app to our desk phones never ring"), direction_of("outbound 404")
     (<Section.INBOUND: 'inbound'>, <Section.OUTBOUND: 'outbound'>)
+    >>> direction_of("app to desk phone fails, but desk phone -> app (outbound) works great")
+    <Section.INBOUND: 'inbound'>
     """
     if _BOTH_WAYS.search(text):
         return Section.BIDIRECTIONAL
     inbound, outbound = bool(_INBOUND.search(text)), bool(_OUTBOUND.search(text))
-    # both named is usually one that works and one that fails ("app to desk works, desk to app does not")
-    return Section.INBOUND if inbound and not outbound else Section.OUTBOUND if outbound and not inbound else None
+    if inbound and outbound:   # usually one that works and one that fails ("app to desk works, desk to app not")
+        failing = {section for clause in _CLAUSE.split(text)
+                   for section, named in ((Section.INBOUND, _INBOUND), (Section.OUTBOUND, _OUTBOUND))
+                   if named.search(clause) and not (_WORKS.search(clause) and not _DENIES.search(clause))}
+        return failing.pop() if len(failing) == 1 else None
+    return Section.INBOUND if inbound else Section.OUTBOUND if outbound else None
 
 
 def _toward(entry: Entry, direction: Section | None) -> float:

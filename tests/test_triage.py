@@ -277,12 +277,20 @@ EXPE_CHECKS = {"tls-expe-untrusted-webex-ca", "tls-wrong-verify-subject-name", "
      WEBEX_CHECKS),
     ("Our Expressway-E refuses the Webex certificate on incoming connections. What are the usual reasons?",
      EXPE_CHECKS),
+    ("the E is refusing the cloud's certificate on inbound connections. what could cause that?", EXPE_CHECKS),
 ])
 def test_which_side_refuses_the_certificate_picks_the_checks_of_that_side(engine, text, side):
     """Webex checks the Expressway-E's chain, CA and SAN; the Expressway-E checks Webex's CA, subject name and
     mapping (knowledge/stages.yaml: the parts of the handshake)."""
     listed = {c.id for c in engine.diagnose(text).candidates}
     assert len(listed) >= 2 and listed <= side, listed
+
+
+def test_the_direction_said_to_work_is_not_the_one_that_fails():
+    assert direction_of("inbound only: app to desk phones fail, but desk phone -> app (outbound) works great") \
+        is Section.INBOUND
+    assert direction_of("webex to cucm is fine; cucm to webex does not ring") is Section.OUTBOUND
+    assert direction_of("app to desk fails and desk to app fails") is None
 
 
 def test_the_join_button_is_the_outbound_symptom():

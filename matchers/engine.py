@@ -14,7 +14,7 @@ from .evidence.derived import add_extra_facts, non_webex_context
 from .evidence.model import Fact
 from .evidence.registry import TRIGGER_SKELETONS, extract_facts
 from .evidence.text.sip import codes_in_prose
-from .exclusions import RULED_BY_WRITER, exclusion
+from .exclusions import RULED_BY_WRITER, exclusion, rank_ruled_out_last
 from .knowledge_base import KnowledgeBase, load_knowledge_base
 from .model import Candidate, Diagnosis, Entry, EntryKind, Evidence, Outcome, Report, SignalKind, Status
 from .paste_values import paste_values
@@ -82,6 +82,7 @@ class Engine:
             keys.extend(group)
         for stage in self.kb.stages:
             phrases.extend(stage.words)   # a vague question's stage is read with the same phrase matching
+        phrases.extend(p for e in self.kb for p in e.part)   # "the subject name is correct" rules a part out
         self.prefilter = Prefilter(keys)
         self.phrases = PhraseIndex(phrases)
         self.questions = QuestionIndex({e.id: [e.title, e.summary, *e.questions, *e.symptoms, e.zh_title,
@@ -130,6 +131,7 @@ class Engine:
         # clearly prefers one
         if not (ctx.prose.chinese and ctx.similar_margin >= CLEAR_PREFERENCE):
             drop_similarity_between_lookalikes(diagnoses, ctx.without_similarity)
+        rank_ruled_out_last(diagnoses, ctx)
         diagnoses.sort(key=lambda d: (-round(d.confidence, 9), -d.entry.prior, d.entry.id))   # float noise ties
         diagnoses = diagnoses[:MAX_DIAGNOSES]
         mark_ambiguity(diagnoses, also_consistent)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .call_marks import call_marks, near, other_call
 from .context import Context
-from .model import Entry, EntryKind, Evidence
+from .model import Diagnosis, Entry, EntryKind, Evidence
 from .signals import evaluate
 from .statements import ruled_out_by_writer
 
@@ -40,3 +40,19 @@ def exclusion(entry: Entry, ctx: Context, fired: dict[str, list[Evidence]]) -> s
             if near(e.line, anchors, reach) and not other_call(call_marks(ctx, e.line), marks):
                 return sig.reason or name
     return None
+
+
+BELOW = 0.01   # a ruled-out problem ranks this much below the best problem the writer leaves standing
+
+
+def rank_ruled_out_last(diagnoses: list[Diagnosis], ctx: Context) -> None:
+    """Pasted evidence fits a problem the writer rules out in words ("it's NOT the firewall", "the subject name is
+    correct", "the webex rule matches") and another problem too: the other one leads. Evidence that fits only the
+    ruled-out problem still names it; the writer may be wrong."""
+    ruled = {d.entry.id for d in diagnoses
+             if d.entry.kind is EntryKind.PROBLEM and ruled_out_by_writer(d.entry, ctx.prose) is not None}
+    standing = [d.confidence for d in diagnoses if d.entry.kind is EntryKind.PROBLEM and d.entry.id not in ruled]
+    if ruled and standing:
+        for d in diagnoses:
+            if d.entry.id in ruled:
+                d.confidence = min(d.confidence, round(max(standing) - BELOW, 3))

@@ -240,6 +240,7 @@ def _build_entry(path: Path, text: str, rel: str) -> tuple[Entry | None, list[Kn
     entry = Entry(
         id=entry_id, kind=kind, title=_text(data["title"]), section=Section(data["section"]),
         summary=_text(data["summary"]), path=rel, stages=tuple(data.get("stage") or ()),
+        part=tuple(str(p) for p in data.get("part") or ()), switch=str(data.get("switch") or ""),
         status=Status(data.get("status", "stable")),
         applies_to=tuple(data.get("applies_to") or ()), cause=_text(data.get("cause")),
         symptoms=tuple(_text(s) for s in data.get("symptoms") or ()),

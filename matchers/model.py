@@ -111,6 +111,8 @@ class Entry:
     summary: str
     path: str
     stages: tuple[str, ...] = ()         # where in the call it shows (knowledge/stages.yaml)
+    part: tuple[str, ...] = ()           # the part at fault, as a writer names it when saying it is fine
+    switch: str = ""                     # "on"/"off": the part is a setting, fine in that state
     status: Status = Status.STABLE
     applies_to: tuple[str, ...] = ()
     cause: str = ""

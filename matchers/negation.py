@@ -47,7 +47,8 @@ _NO_FAULT = frozenset({"issue", "issues", "problem", "problems", "wrong"})   # "
 # a clause that says a part works ("DNS ok", "socket test passes", "SRV resolves", "5062 is open both ways") is
 # reassurance too, unless it also says something failed or asks
 _HEALTHY = frozenset({"ok", "okay", "fine", "pass", "passes", "passed", "succeeds", "succeeded", "successful",
-                      "works", "working", "green", "resolves", "open"})
+                      "works", "working", "green", "resolves", "open", "correct", "correctly", "matches", "matched",
+                      "valid"})
 _NOT_HEALTHY = frozenset({"fail", "fails", "failed", "failing", "failure", "error", "errors", "refused", "reset",
                           "rejected", "rejects", "drop", "drops", "dropped", "timeout", "broken", "wrong", "only",
                           "still", "until", "after", "if", "when", "whether", "check", "ensure", "verify", "should",
@@ -62,7 +63,8 @@ _PREPOSITIONS = frozenset({"on", "in", "up", "for", "at", "to", "from", "when", 
 _NOT_THE = re.compile(r"\b(?:it|this|that)(?:\s+is|\s+was|['’]s)\s+(?:definitely\s+|really\s+|also\s+)?not\s+"
                       r"(?:the|a|an|our|any)\b", re.IGNORECASE)
 _PRODUCT = frozenset({"hybrid", "call", "calls", "calling", "webex", "expressway", "expressway-e", "expressway-c",
-                      "expe", "expc", "cucm", "app"})
+                      "expe", "expc", "cucm", "app", "desk", "phone", "phones", "deskphone", "deskphones", "user",
+                      "users"})   # the product and the sides of a call: "app to desk phones works" rules out no part
 _NEGATIVE = re.compile(r"\b(?:" + "|".join(sorted(NEGATORS)) + r")\b|n['’]t\b")
 _CLAUSE_END = re.compile(r"[,;!?()\[\]\"“”`]|[.:](?=\s|$)|\s[-–—]+\s|"
                          r"\b(?:but|however|though|although|yet|whereas|because|since|except|instead|then|so|while)\b")
@@ -112,8 +114,10 @@ def read_denials(text: str, stopwords: frozenset[str]) -> tuple[list[str], set[i
     ruled: set[int] = set()
     works: set[int] = set()
     # "200 OK" is a SIP response, not a part that works
+    # ("On successful match" is a search rule's field, not a part that works)
     healthy = {k for k, w in enumerate(sequence)
-               if w in _HEALTHY and not (w in ("ok", "okay") and k and _STATUS_CODE.match(sequence[k - 1]))}
+               if w in _HEALTHY and not (w in ("ok", "okay") and k and _STATUS_CODE.match(sequence[k - 1]))
+               and not (w == "successful" and text[max(0, starts[k] - 3):starts[k]].lower() == "on ")}
     for clause_no in {clause_of[k] for k in healthy}:
         words = [w for w, c in zip(sequence, clause_of, strict=True) if c == clause_no]
         asked = clause_no < len(ends) and text[ends[clause_no]] == "?"
@@ -123,7 +127,7 @@ def read_denials(text: str, stopwords: frozenset[str]) -> tuple[list[str], set[i
             ruled.update(fine)
             works.update(fine)
     # "it is not the temporary certificate", "this isn't a firewall thing": the cause named is ruled out
-    for m in (_NOT_THE.finditer(text) if "not" in text else ()):
+    for m in (_NOT_THE.finditer(text) if "not" in text.lower() else ()):
         after = [k for k, at in enumerate(starts) if at >= m.end()]
         if after:
             named = {k for k in after if clause_of[k] == clause_of[after[0]]}

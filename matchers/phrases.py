@@ -26,6 +26,7 @@ from .asking import asks_causes, asks_how, asks_question
 from .chinese import english_reading
 from .negation import NEGATORS, content_words, expand_contractions, is_negative, read_denials, says_health
 from .normalize import cjk_tokens, clean_line, clean_prose, ocr_fold, words
+from .phrase_spans import said_where, stands_denied, values_follow, within_span
 
 ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "expe": ("expressway", "expressway-e"), "exp-e": ("expressway", "expressway-e"),
@@ -205,49 +206,6 @@ class PhraseIndex:
         return {w for w in token_forms(part) if w in self.vocabulary} if len(part) >= MIN_SPLIT_PART + 1 else set()
 
 
-def _within_span(hits: list[tuple[int, str]], words_needed: int, limit: int) -> bool:
-    """All words of a phrase close together (any order): a phrase scattered over a long line is not said.
-
-    `hits` are (position, word) pairs in position order.
-
-    >>> text = "webex calls fail and after a long story the box reject them".split()
-    >>> hits = lambda *ws: sorted((i, w) for i, w in enumerate(text) if w in ws)
-    >>> _within_span(hits("webex", "reject"), 2, 6), _within_span(hits("box", "reject"), 2, 6)
-    (False, True)
-    """
-    last: dict[str, int] = {}   # word -> its latest position so far
-    for position, word in hits:
-        last[word] = position
-        # the tightest window ending here that holds every word starts at the oldest of their latest positions
-        if len(last) == words_needed and position - min(last.values()) < limit:
-            return True
-    return False
-
-
-def _values_follow(need: tuple[str, ...], lists: list[list[int]]) -> bool:
-    """A small number in a phrase is a value of the word before it ("m=audio 0", "cause 47"): it must stand right
-    after that word, or "m=audio 52118 RTP/SAVP 0" would say "m=audio 0". Ports and SIP codes stand anywhere.
-
-    >>> need = ("audio", "0", "webex")
-    >>> _values_follow(need, [[3], [6], [1]]), _values_follow(need, [[3], [4], [1]])
-    (False, True)
-    """
-    for k in range(1, len(need)):
-        value = need[k].isdigit() and len(need[k]) <= 2 and need[k - 1].isalpha()
-        if value and not set(lists[k]) & {p + 1 for p in lists[k - 1]}:
-            return False
-    return True
-
-
-def _denied(lists: list[list[int]], line_denied: list[set[int]], i: int, offset: int, every: bool = False) -> bool:
-    """Some word of the phrase stands only where the writer denies it (window i: line i, then line i + 1); with
-    `every`, each word of the phrase stands (somewhere) where the writer denies it."""
-    denied = line_denied[i] | {p + offset for p in line_denied[i + 1]} if i + 1 < len(line_denied) else line_denied[i]
-    if every:
-        return bool(denied) and all(any(p in denied for p in at) for at in lists)
-    return bool(denied) and any(all(p in denied for p in at) for at in lists)
-
-
 def _deletions(word: str) -> set[str]:
     return {word[:i] + word[i + 1:] for i in range(len(word))}
 
@@ -375,15 +333,19 @@ class Prose:
                             at = at + [p + offset for p in following]
                         merged[(i, w)] = at
                     lists.append(at)
-                if not _values_follow(need, lists):
+                if not values_follow(need, lists):
                     continue
-                if not index.negative[phrase] and _denied(lists, line_denied, i, len(line_words[i])):
-                    if line_ruled is not None and _denied(lists, line_ruled, i, len(line_words[i]), every=True):
-                        self.ruled_out.setdefault(phrase, self.lines[i][0])
-                        if line_works is not None and _denied(lists, line_works, i, len(line_words[i]), every=True):
-                            self.works.setdefault(phrase, self.lines[i][0])
+                # ruled out where it is said so ("it's NOT a firewall issue"), though said elsewhere too ("our
+                # firewall team captured ...")
+                if not index.negative[phrase] and line_ruled is not None and said_where(
+                        lists, line_ruled, i, len(line_words[i]), need, limit):
+                    self.ruled_out.setdefault(phrase, self.lines[i][0])
+                    if line_works is not None and said_where(lists, line_works, i, len(line_words[i]), need,
+                                                                   limit):
+                        self.works.setdefault(phrase, self.lines[i][0])
+                if not index.negative[phrase] and stands_denied(lists, line_denied, i, len(line_words[i])):
                     continue
-                if max(map(itemgetter(-1), lists)) - min(map(itemgetter(0), lists)) < limit or _within_span(
+                if max(map(itemgetter(-1), lists)) - min(map(itemgetter(0), lists)) < limit or within_span(
                         sorted((p, w) for w, at in zip(need, lists, strict=True) for p in at), len(need), limit):
                     self.matched[phrase] = self.lines[i][0]
                     break

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from .model import Entry, SignalKind
 from .phrases import Prose
@@ -146,10 +147,34 @@ def _denied_after(text: str, end: int) -> bool:
     return bool(_RULED_OUT_AFTER.match(text, end))
 
 
+_STATE_WORDS = {"on": r"on|enabled|true", "off": r"off|disabled|false"}   # not yes/no: "firewall: no RST"
+
+
+_VERB = r"(?:\s+(?:is|are|was|were|set\s+to|turned|switched|stays|remains|already|still|also|now))+\s+|\s*[=:]\s*"
+
+
+@lru_cache(maxsize=256)
+def _switched(part: tuple[str, ...], state: str) -> re.Pattern[str]:
+    """ "Preloaded SIP routes is On", "CPL is switched off", "parameter preservation On too": the part's phrase, a
+    verb or "=", then the state; or the state right after the phrase when nothing follows it ("On too", "On.")."""
+    names = "|".join(r"\W+".join(map(re.escape, p.split())) for p in part)
+    states = _STATE_WORDS[state]
+    return re.compile(rf"\b(?:{names})(?:{_VERB})(?:{states})\b|"
+                      rf"\b(?:{names})\s+(?:{states})(?=\s+(?:too|as\s+well)\b|\s*[.,;)]|\s*$)", re.IGNORECASE)
+
+
 def ruled_out_by_writer(entry: Entry, prose: Prose) -> int | None:
     """The line where the writer rules this problem out: one of its phrases said where the writer says that part
     works or is not the cause ("the mutual TLS option is on, it is not the temporary certificate"). A problem
     resting on words alone then does not apply; pasted evidence still decides over the words."""
+    for phrase in entry.part:   # its part named as a writer names it ("the firewall", "the subject name")
+        if phrase in prose.ruled_out:
+            return prose.ruled_out[phrase]
+    if entry.switch and entry.part:   # a setting said to be in its good state
+        pattern = _switched(entry.part, entry.switch)
+        for index, text in prose.lines:
+            if pattern.search(text):
+                return index
     for signal in entry.signals.values():
         if signal.kind is SignalKind.PHRASE and signal.weight > 0:
             for phrase in signal.phrases:

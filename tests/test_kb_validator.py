@@ -262,3 +262,11 @@ def test_a_part_of_a_stage_names_a_known_stage_and_patterns_that_compile(tmp_pat
     assert "unknown stage 'media'" in _errors(directory)
     (directory / "stages.yaml").write_text(base + "- id: side\n  title: Side\n  says: ['(unclosed']\n")
     assert "does not compile" in _errors(directory)
+
+
+def test_every_problem_names_its_part_for_a_writer_to_rule_out():
+    """`part:` is how "the firewall is open" or "the subject name is correct" reaches the entry it rules out."""
+    from matchers import load_knowledge_base
+    from matchers.model import EntryKind
+    missing = [e.id for e in load_knowledge_base() if e.kind is EntryKind.PROBLEM and not e.part]
+    assert not missing, missing

@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from matchers.phrases import _within_span
+from matchers.phrase_spans import within_span
 
 
 def brute_force(hits: list[tuple[int, str]], words: int, limit: int) -> bool:
@@ -19,4 +19,4 @@ def test_span_check_agrees_with_every_window(seed):
     vocabulary = "abcde"[:words]
     hits = sorted({(rng.randint(0, 60), rng.choice(vocabulary)) for _ in range(rng.randint(0, 14))})
     limit = rng.randint(1, 20)
-    assert _within_span(hits, words, limit) == brute_force(hits, words, limit)
+    assert within_span(hits, words, limit) == brute_force(hits, words, limit)

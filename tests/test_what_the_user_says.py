@@ -215,3 +215,42 @@ def test_a_feature_named_to_rule_it_out_is_no_stated_context(engine):
     report = engine.diagnose("Before you say Single Number Reach: it's not. When a colleague calls her from the Webex "
                              "app she gets two toasts in the app, one with her own -Webex-RD name.")
     assert report.diagnoses and report.diagnoses[0].entry.id == "in-double-toast-param-preservation", report.message
+
+
+def test_pasted_evidence_of_two_problems_leads_with_the_one_the_writer_leaves_standing(engine):
+    """The identity error fits a wrong subject name and inbound mapping Off; "the subject name is correct" puts the
+    mapping first (knowledge `part:`)."""
+    report = engine.diagnose('Subject name is correct - callservice.ciscospark.com, no typos. Still getting '
+                             'Detail="Peer\'s TLS certificate identity was unacceptable" on every inbound attempt '
+                             'from webex. what else is there?')
+    assert report.diagnoses and report.diagnoses[0].entry.id == "tls-inbound-mapping-off", \
+        [d.entry.id for d in report.diagnoses]
+
+
+def test_the_same_paste_without_the_words_keeps_the_documented_order(engine):
+    report = engine.diagnose('Detail="Peer\'s TLS certificate identity was unacceptable" on every inbound attempt '
+                             'from webex. what else is there?')
+    assert report.diagnoses[0].entry.id == "tls-wrong-verify-subject-name"
+
+
+@pytest.mark.parametrize(("text", "ruled"), [
+    ("Preloaded SIP routes is On on both traversal zones, still 404", True),
+    ("preloaded sip routes = On", True),
+    ("the preloaded routes on the E traversal zone is off", False),
+    ("preloaded routes is not on", False),
+])
+def test_a_setting_said_to_be_in_its_good_state_rules_its_problem_out(engine, text, ruled):
+    """`switch: "on"`: the part is a setting that is fine On; "on the E" is a place, not a state."""
+    from matchers.phrases import Prose
+    from matchers.statements import ruled_out_by_writer
+    entry = engine.kb.get("in-preloaded-sip-routes-off")
+    prose = Prose.from_lines([text], index=engine.phrases)
+    assert (ruled_out_by_writer(entry, prose) is not None) is ruled
+
+
+def test_a_part_ruled_out_counts_though_it_is_named_again_later(engine):
+    """ "It's NOT a firewall issue. Our firewall team captured ...": the second mention does not undo the first."""
+    from matchers.phrases import Prose
+    prose = Prose.from_lines(["It's NOT a firewall issue. Our firewall team captured on the outside segment."],
+                             index=engine.phrases)
+    assert "firewall" in prose.ruled_out

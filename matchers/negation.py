@@ -53,6 +53,8 @@ _NOT_HEALTHY = frozenset({"fail", "fails", "failed", "failing", "failure", "erro
                           "rejected", "rejects", "drop", "drops", "dropped", "timeout", "broken", "wrong", "only",
                           "still", "until", "after", "if", "when", "whether", "check", "ensure", "verify", "should",
                           "must", "need", "needs", "sure"}) | NEGATORS   # "check that it resolves" is an instruction
+# "request that port 5062 be open", "it has to be enabled": a requirement, not a part said to work
+_REQUIRED = re.compile(r"\b(?:be|been|to\s+be|required|requires?|request(?:ed)?|make\s+sure)\b", re.IGNORECASE)
 # "we do not see unknown ca", "the log doesn't show self signed certificate": what is not seen is not there
 # ("Not Found" is a SIP reason, and "the lookup doesn't find the servers" a failure, so finding is not seeing)
 _OBSERVED = frozenset({"see", "seeing", "saw", "show", "shows", "showing", "observe", "notice", "get", "getting",
@@ -121,7 +123,9 @@ def read_denials(text: str, stopwords: frozenset[str]) -> tuple[list[str], set[i
     for clause_no in {clause_of[k] for k in healthy}:
         words = [w for w, c in zip(sequence, clause_of, strict=True) if c == clause_no]
         asked = clause_no < len(ends) and text[ends[clause_no]] == "?"
-        if not asked and not _NOT_HEALTHY.intersection(words):   # the product itself is not what is fine
+        clause = text[ends[clause_no - 1] if clause_no else 0:ends[clause_no] if clause_no < len(ends) else len(text)]
+        if not asked and not _NOT_HEALTHY.intersection(words) and not _REQUIRED.search(clause):
+            # the product itself is not what is fine
             fine = {k for k, c in enumerate(clause_of) if c == clause_no and sequence[k] not in _PRODUCT}
             denied.update(fine)
             ruled.update(fine)

@@ -254,3 +254,11 @@ def test_a_part_ruled_out_counts_though_it_is_named_again_later(engine):
     prose = Prose.from_lines(["It's NOT a firewall issue. Our firewall team captured on the outside segment."],
                              index=engine.phrases)
     assert "firewall" in prose.ruled_out
+
+
+def test_a_requirement_is_not_a_part_said_to_work():
+    """ "Request that port 5062 be open on the firewall" asks for it; "5062 is open" says it works."""
+    from matchers.negation import read_denials
+    from matchers.phrases import STOPWORDS
+    assert not read_denials("request that port 5062 be open on the enterprise firewall", STOPWORDS)[3]
+    assert read_denials("port 5062 is open on the enterprise firewall", STOPWORDS)[3]

@@ -123,8 +123,9 @@ def read_denials(text: str, stopwords: frozenset[str]) -> tuple[list[str], set[i
     for clause_no in {clause_of[k] for k in healthy}:
         words = [w for w, c in zip(sequence, clause_of, strict=True) if c == clause_no]
         asked = clause_no < len(ends) and text[ends[clause_no]] == "?"
-        clause = text[ends[clause_no - 1] if clause_no else 0:ends[clause_no] if clause_no < len(ends) else len(text)]
-        if not asked and not _NOT_HEALTHY.intersection(words) and not _REQUIRED.search(clause):
+        start = ends[clause_no - 1] if clause_no else 0
+        clause_text = text[start:ends[clause_no] if clause_no < len(ends) else len(text)]
+        if not asked and not _NOT_HEALTHY.intersection(words) and not _REQUIRED.search(clause_text):
             # the product itself is not what is fine
             fine = {k for k, c in enumerate(clause_of) if c == clause_no and sequence[k] not in _PRODUCT}
             denied.update(fine)

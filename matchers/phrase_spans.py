@@ -37,11 +37,16 @@ def values_follow(need: tuple[str, ...], lists: list[list[int]]) -> bool:
     return True
 
 
+def _window(line_marked: list[set[int]], i: int, offset: int) -> set[int]:
+    """The marked positions of window i: line i, then line i + 1 (its positions after line i's `offset` words)."""
+    return line_marked[i] | {p + offset for p in line_marked[i + 1]} if i + 1 < len(line_marked) else line_marked[i]
+
+
 def stands_denied(lists: list[list[int]], line_denied: list[set[int]], i: int, offset: int,
                   every: bool = False) -> bool:
     """Some word of the phrase stands only where the writer denies it (window i: line i, then line i + 1); with
     `every`, each word of the phrase stands (somewhere) where the writer denies it."""
-    denied = line_denied[i] | {p + offset for p in line_denied[i + 1]} if i + 1 < len(line_denied) else line_denied[i]
+    denied = _window(line_denied, i, offset)
     if every:
         return bool(denied) and all(any(p in denied for p in at) for at in lists)
     return bool(denied) and any(all(p in denied for p in at) for at in lists)
@@ -55,7 +60,7 @@ def said_where(lists: list[list[int]], line_marked: list[set[int]], i: int, offs
     >>> said_where([[1], [2, 9]], [{1, 2}], 0, 10, ("firewall", "issue"), 6)
     True
     """
-    marked = line_marked[i] | {p + offset for p in line_marked[i + 1]} if i + 1 < len(line_marked) else line_marked[i]
+    marked = _window(line_marked, i, offset)
     if not marked:
         return False
     kept = [[p for p in at if p in marked] for at in lists]

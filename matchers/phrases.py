@@ -340,8 +340,7 @@ class Prose:
                 if not index.negative[phrase] and line_ruled is not None and said_where(
                         lists, line_ruled, i, len(line_words[i]), need, limit):
                     self.ruled_out.setdefault(phrase, self.lines[i][0])
-                    if line_works is not None and said_where(lists, line_works, i, len(line_words[i]), need,
-                                                                   limit):
+                    if line_works is not None and said_where(lists, line_works, i, len(line_words[i]), need, limit):
                         self.works.setdefault(phrase, self.lines[i][0])
                 if not index.negative[phrase] and stands_denied(lists, line_denied, i, len(line_words[i])):
                     continue

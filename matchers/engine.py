@@ -28,15 +28,14 @@ from .triage import (
     area_words,
     asks_for_differential,
     differential,
-    direction_of,
     names_only_an_area,
     names_symptom_area,
     names_the_product,
-    stages_named,
     undecided,
     why_nothing,
 )
 from .vocabulary import Vocabulary
+from .where_it_fails import HEALTH_FACTS, direction_of, says_calls_work, shows_failure, stages_named, stages_shown
 
 if TYPE_CHECKING:
     from .evidence.intake import EvidencePiece
@@ -166,7 +165,7 @@ class Engine:
         """No entry decided: the problems the message reads like, or whose signals partly fired, when they
         are few (matchers/triage.py). Evidence of another product (B2B, MRA) gets no differential."""
         looks_alike = [i for i, reason in ctx.excluded if not reason.startswith(RULED_BY_WRITER)]
-        if looks_alike or ctx.facts.named("non_webex_context") or not (ctx.prose.lines or ctx.facts.kinds):
+        if looks_alike or ctx.facts.named("non_webex_context"):
             return []   # the evidence itself says which look-alike it is: that reason is the answer
         if not (ctx.pasted() or ctx.facts.kinds or ctx.prose.chinese or names_the_product(ctx.prose.tokens)):
             return []   # words about TLS or SIP in general (a Teams SBC, a SIP trunk) are no Hybrid Call area
@@ -177,20 +176,27 @@ class Engine:
         similar = {k: v[0] for k, v in self.questions.best(words).items()} if on_topic else {}
         partial: dict[str, float] = {}
         evidenced: set[str] = set(ctx.tied)   # entries the pasted evidence (not only its words) partly shows
+        failing: set[str] = set()             # ... on a line that shows something failing
         said = ctx.said_lines()
         for entry in self._candidates(ctx):
             miss = 1.0
             for name, found in _SignalsOf(entry, ctx).all_fired().items():
                 miss *= 1.0 - entry.signals[name].weight
                 sig = entry.signals[name]
-                if sig.kind is not SignalKind.PHRASE and sig.fact not in _ASKING and any(e.line not in said
-                                                                                          for e in found):
+                pasted = [e for e in found if e.line not in said]
+                if sig.kind is not SignalKind.PHRASE and sig.fact not in _ASKING and pasted:
                     evidenced.add(entry.id)   # pasted evidence, not only the message's words
+                    if any(shows_failure(e.quote) for e in pasted):
+                        failing.add(entry.id)
             if miss < 1.0:
                 partial[entry.id] = 1.0 - miss
+        if not (ctx.prose.lines or ctx.facts.kinds or failing):
+            return []   # lines that show nothing failing (a healthy log, a setting) ask for no differential
         for entry_id, confidence in ctx.tied.items():
             partial[entry_id] = max(partial.get(entry_id, 0.0), confidence)
         named = stages_named(self.kb.stages, ctx.prose.matched, told, ctx.prose.works) if on_topic else set()
+        if not (named or says_calls_work(told) or any(ctx.facts.named(f) for f in HEALTH_FACTS)):
+            named = stages_shown(self.kb, failing)   # failing evidence names where it fails
         return differential(self.kb, similar, partial, {entry_id for entry_id, _ in ctx.excluded}, direction,
                             evidenced, named, named & self._stage_parts)
 

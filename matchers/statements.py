@@ -25,7 +25,10 @@ from .model import Entry, SignalKind
 from .phrases import Prose
 
 _NOT_PROSE = re.compile(
-    r"^\s*(\d+\.\d+\s+\||\*c\s|x\s*configuration|no\.\s+time\s+source|\d{4}-\d\d-\d\d|(?:\d+:\s+|[a-z]{3}\s+\d{1,2}\s+)?\d{1,2}:\d\d:\d\d|\d+\s+[\d.]+\s+\S+\s+\S+|[|]?[a-z]=|"
+    r"^\s*(\d+\.\d+\s+\||\*c\s|x\s*configuration|no\.\s+time\s+source|\d{4}-\d\d-\d\d|"
+    r"(?:\d+:\s+|[a-z]{3}\s+\d{1,2}\s+)?\d{1,2}:\d\d:\d\d|\d+\s+[\d.]+\s+\S+\s+\S+|"
+    r"\d+\s+\d{1,2}:\d\d:\d\d(?:[.,]\d+)?\s+[\w.:-]*\d[\w.:-]*\s|"   # a packet list with time of day, then an address
+    r"[|]?[a-z]=|"
     r"[|]?(via|call-id|cseq|contact|from|to|route|record-route|max-forwards|user-agent|server|allow|supported|"
     r"content-type|content-length|session-expires|p-asserted-identity|remote-party-id|locus|locus-type|"
     r"warning|reason|require|x-cisco-[a-z-]+|accept|expires|event|subject|date|privacy|rseq|rack|sipmsg|"

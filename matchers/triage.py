@@ -9,14 +9,11 @@ is their `distinguish` text; what to collect is the first symptom that quotes a 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, KeysView, Mapping, Sequence
-from functools import lru_cache
-from typing import Any
+from collections.abc import Iterable, KeysView, Sequence
 
 from .evidence.model import Fact
 from .model import Candidate, Diagnosis, Entry, EntryKind, Section, Stage, Status
 from .phrases import ABBREVIATIONS, STOPWORDS, phrase_words, stem
-from .signals import compile_pattern
 
 MIN_SCORE = 0.22        # weaker than this, the message is not about this problem at all
 MIN_CANDIDATES = 2      # one candidate is a guess, not a differential
@@ -141,37 +138,6 @@ def names_symptom_area(words: set[str], known: KeysView[str], sip_code: bool) ->
     return hits >= 2 and hits >= KNOWN_SHARE * len(words)
 
 
-RINGING = "ringing"   # knowledge/stages.yaml lists the stages in call order; the ones before this fail before ringing
-_NEVER_RINGS = re.compile(r"\b(?:never|not|n['’]t|won['’]t)\s+(?:\w+\s+)?ring|\bnothing\s+happens\b|\bcall\s+failed\b|"
-                          r"\bcan['’]?t\s+call\b|\bcannot\s+call\b|\bjoin\s+button\b|不响|打不通|不振铃|"
-                          r"\brings?,?\s+but\b.{0,40}\b(?:does\s+not|doesn['’]t|never|not)\b", re.I)
-
-
-def stages_named(stages: Sequence[Stage], matched: Mapping[str, int], text: str,
-                 works: Mapping[str, int] | None = None) -> set[str]:
-    """The stages of the call a message talks about: one of a stage's words said (and not denied), or its Chinese;
-    less the stages the writer says work ("DNS ok, socket test ok, but the SSL handshake failed").
-
-    >>> dns = Stage("dns", "Name resolution", ("srv record",), ("域名",))
-    >>> stages_named([dns], {"srv record": 0}, ""), stages_named([dns], {}, "域名解析失败"), stages_named([dns], {}, "")
-    ({'dns'}, {'dns'}, set())
-    """
-    lowered = text.lower()
-    named = {s.id for s in stages if any(w in matched for w in s.words) or any(z in text for z in s.zh)
-             or any(_pattern(p).search(lowered) for p in s.says)}
-    named |= {s.within for s in stages if s.id in named and s.within}   # a part of a stage names the stage
-    if works:
-        named -= {s.id for s in stages if any(w in works for w in s.words)}
-    order = [s.id for s in stages if not s.within]
-    if not named and RINGING in order and _NEVER_RINGS.search(text):   # a call that never rings failed before it
-        named = set(order[:order.index(RINGING)])
-    return named
-
-
-@lru_cache(maxsize=64)
-def _pattern(text: str) -> Any:
-    return compile_pattern(text)
-
 
 def differential(entries: Iterable[Entry], similar: dict[str, float], partial: dict[str, float],
                  excluded: set[str], direction: Section | None = None,
@@ -227,64 +193,6 @@ def differential(entries: Iterable[Entry], similar: dict[str, float], partial: d
         said.append(check_against(e, chosen, said))
     return [Candidate(e.id, e.title, _why(e), check, round(score, 3))
             for (score, _), e, check in zip(kept, chosen, said, strict=True)]
-
-
-_CLOUD = r"(?:webex|webx|wbx|spark|the app|app|cloud|control hub|webex users?|webex devices?|room ?kit|board)"
-_PREMISES = (r"(?:desk ?phones?|desk|ip phones?|cucm|unified cm|on-?prem\w*(?: phones?)?|our phones?|phones?|jabber|"
-             r"callmanager)")
-_OF = r"(?:the |a |our |my |their |his |her )?"
-_TO = r"(?:\s*(?:->|→|=>|>)\s*|\s+to\s+)"   # "Webex app -> desk phone", "webex to cucm"
-_CANT = r"(?:can['’]?t\s+|cannot\s+|could\s*n['’]?t\s+|are\s+unable\s+to\s+)?"
-# "Webex app users can't call desk phones", "the app rings but the desk phone does not": the side that calls, and
-# the side that does not ring, name the direction that fails
-_CALLS = rf"(?:\s+users?|\s+clients?)?\s+{_CANT}(?:call(?:s|ing)?|dial(?:s|ing)?|reach(?:es|ing)?)\s+(?:to\s+)?{_OF}"
-_NOT = r"(?:does\s+not|doesn['’]?t|do\s+not|don['’]?t|never|won['’]?t|isn['’]?t|aren['’]?t)"
-_NO_RING = rf"\s+{_NOT}\s+(?:\w+\s+)?ring"
-_RINGS_BUT = r"(?:\s+app)?\s+rings?,?\s+but\s+(?:the\s+|their\s+|our\s+|his\s+|her\s+)?"
-# (the Control Hub SIP destination test tries the path from Webex to the Expressway-E: inbound)
-_INBOUND = re.compile(rf"\binbound\b|\bsip\s+destination\b|\bfrom {_OF}{_CLOUD}\b.{{0,40}}?\bto {_OF}{_PREMISES}|"
-                      rf"\b(?:calls?|coming|incoming|arriving|invites?|comes?)\s+(?:down\s+|in\s+|over\s+)?from {_OF}"
-                      rf"{_CLOUD}\b|"
-                      rf"\b{_CLOUD}{_TO}{_OF}{_PREMISES}\b|\b{_CLOUD}{_CALLS}{_PREMISES}\b|"
-                      rf"\b{_PREMISES}{_NO_RING}|\b{_CLOUD}{_RINGS_BUT}{_PREMISES}\s+{_NOT}", re.I)
-_OUTBOUND = re.compile(rf"\boutbound\b|\bfrom {_OF}{_PREMISES}\b.{{0,40}}?\bto {_OF}{_CLOUD}|"
-                       rf"\b(?:calls?|calling|dial(?:l?ing)?|invites?)\s+(?:out\s+)?to {_OF}{_CLOUD}\b|"
-                       rf"\b{_PREMISES}{_TO}{_OF}{_CLOUD}\b|\b{_PREMISES}{_CALLS}{_CLOUD}\b|"
-                       rf"\b{_CLOUD}(?:\s+app)?{_NO_RING}|\bjoin\s+button\b|"   # the guide's outbound symptom
-                       rf"\b{_PREMISES}{_RINGS_BUT}{_CLOUD}(?:\s+app)?\s+{_NOT}", re.I)
-
-
-_BOTH_WAYS = re.compile(r"\b(?:both|either)\s+(?:ways|directions?)\b|\bin\s+and\s+out\b|"
-                        r"\binbound\s+(?:and|&|/)\s*outbound\b|\boutbound\s+(?:and|&|/)\s*inbound\b|"
-                        r"\bneither\s+direction\b|双向呼叫|两个方向", re.I)
-
-
-# a clause that says its direction works ("desk -> app works great", "outbound is fine"), unless it denies it
-_CLAUSE = re.compile(r"[,;.!?]\s|\b(?:but|however|whereas|while|though|although)\b", re.I)
-_WORKS = re.compile(r"\b(?:works?|working|worked|fine|ok|okay|great|good|successful(?:ly)?|succeeds?|connects?)\b",
-                    re.I)
-_DENIES = re.compile(r"\b(?:not|never|no longer|cannot|fails?|failing|failed|broken)\b|n['’]t\b", re.I)
-
-
-def direction_of(text: str) -> Section | None:
-    """The direction a message names: "inbound", or calls from Webex to the premises (the guide's inbound), and
-    the reverse for outbound; BIDIRECTIONAL when it says both ways fail ("in either direction"); None when it names
-    neither, or both and says neither works.
-
-    >>> direction_of("calls from the webex app to our desk phones never ring"), direction_of("outbound 404")
-    (<Section.INBOUND: 'inbound'>, <Section.OUTBOUND: 'outbound'>)
-    >>> direction_of("app to desk phone fails, but desk phone -> app (outbound) works great")
-    <Section.INBOUND: 'inbound'>
-    """
-    if _BOTH_WAYS.search(text):
-        return Section.BIDIRECTIONAL
-    inbound, outbound = bool(_INBOUND.search(text)), bool(_OUTBOUND.search(text))
-    if inbound and outbound:   # usually one that works and one that fails ("app to desk works, desk to app not")
-        failing = {section for clause in _CLAUSE.split(text)
-                   for section, named in ((Section.INBOUND, _INBOUND), (Section.OUTBOUND, _OUTBOUND))
-                   if named.search(clause) and not (_WORKS.search(clause) and not _DENIES.search(clause))}
-        return failing.pop() if len(failing) == 1 else None
-    return Section.INBOUND if inbound else Section.OUTBOUND if outbound else None
 
 
 def _toward(entry: Entry, direction: Section | None) -> float:

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from matchers.model import Section
-from matchers.triage import direction_of
+from matchers.where_it_fails import direction_of
 
 # (message, ids that must be listed): one or more per section, written from the digest's symptom areas
 TRIAGE = [
@@ -344,3 +344,25 @@ def test_asked_about_a_log_line_two_problems_fire_on_the_differential_answers(en
                              "unacceptable\". What does that mean?")
     listed = {c.id for c in report.candidates}
     assert not report.diagnoses and {"tls-wrong-verify-subject-name", "tls-inbound-mapping-off"} <= listed, listed
+
+
+EOF_LINE = ('2026-11-02T10:01:02.123+00:00 expe tvcs: Module="network.tcp" Level="DEBUG": Src-ip="192.0.2.10" '
+            'Src-port="25012" Dst-ip="198.51.100.20" Dst-port="5062" Detail="TCP Connection Closed" '
+            'Reason="Got EOF on socket"')
+
+
+def test_a_lone_failing_log_line_names_its_stage(engine):
+    report = engine.diagnose(EOF_LINE)   # the handshake broke off: the handshake's problems, nothing of routing
+    stage_of = {e.id: set(e.stages) for e in engine.kb}
+    listed = [c.id for c in report.candidates]
+    assert str(report.outcome) == "triage" and "tls-firewall-terminates-handshake" in listed, listed
+    assert all(stage_of[i] & {"tls"} for i in listed), listed
+
+
+@pytest.mark.parametrize("text", [
+    'Module="network.ldap" Level="INFO": Detail="Search rule considered" Rule="Webex Hybrid"',
+    'Detail="Found DNS alt-name in peer certificate" AltName="callservice.webex.com"',
+])
+def test_a_line_that_shows_nothing_failing_asks_for_no_differential(engine, text):
+    report = engine.diagnose(text)
+    assert str(report.outcome) == "no_match" and not report.candidates, [c.id for c in report.candidates]

@@ -130,7 +130,7 @@ class Engine:
         # clearly prefers one
         if not (ctx.prose.chinese and ctx.similar_margin >= CLEAR_PREFERENCE):
             drop_similarity_between_lookalikes(diagnoses, ctx.without_similarity)
-        rank_ruled_out_last(diagnoses, ctx)
+        ruled_out = rank_ruled_out_last(diagnoses, ctx, also_consistent)
         diagnoses.sort(key=lambda d: (-round(d.confidence, 9), -d.entry.prior, d.entry.id))   # float noise ties
         diagnoses = diagnoses[:MAX_DIAGNOSES]
         mark_ambiguity(diagnoses, also_consistent)
@@ -139,7 +139,7 @@ class Engine:
             kinds.add("question" if ctx.prose.is_question else "prose")
         if name_lookalikes(self.kb, diagnoses):   # evidence the guide says fits look-alikes too: say so, lower it
             diagnoses.sort(key=lambda d: (-round(d.confidence, 9), -d.entry.prior, d.entry.id))
-        if undecided(diagnoses):   # two weak answers that tie: say what would decide, do not guess
+        if undecided(diagnoses, ruled_out):   # two weak answers that tie: say what would decide, do not guess
             ctx.tied = {d.entry.id: d.confidence for d in diagnoses}
             diagnoses = []
         candidates = [] if diagnoses else self._triage(ctx)

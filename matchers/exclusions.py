@@ -45,14 +45,39 @@ def exclusion(entry: Entry, ctx: Context, fired: dict[str, list[Evidence]]) -> s
 BELOW = 0.01   # a ruled-out problem ranks this much below the best problem the writer leaves standing
 
 
-def rank_ruled_out_last(diagnoses: list[Diagnosis], ctx: Context) -> None:
+def rank_ruled_out_last(diagnoses: list[Diagnosis], ctx: Context,
+                        below_bar: list[Diagnosis] | None = None) -> set[str]:
     """Pasted evidence fits a problem the writer rules out in words ("it's NOT the firewall", "the subject name is
-    correct", "the webex rule matches") and another problem too: the other one leads. Evidence that fits only the
-    ruled-out problem still names it; the writer may be wrong."""
+    correct", "the webex rule matches") and another problem too: the other one leads, even from below the bar when
+    it rests on the same pasted lines (a bare shared log line). Evidence that fits only the ruled-out problem still
+    names it; the writer may be wrong. Returns the problems ranked last."""
     ruled = {d.entry.id for d in diagnoses
              if d.entry.kind is EntryKind.PROBLEM and ruled_out_by_writer(d.entry, ctx.prose) is not None}
     standing = [d.confidence for d in diagnoses if d.entry.kind is EntryKind.PROBLEM and d.entry.id not in ruled]
+    if ruled and not standing and below_bar:
+        stand_in = _same_evidence(diagnoses, ruled, below_bar, ctx)
+        if stand_in is not None:
+            stand_in.confidence = max(d.confidence for d in diagnoses if d.entry.id in ruled)
+            below_bar.remove(stand_in)
+            diagnoses.append(stand_in)
+            standing = [stand_in.confidence]
     if ruled and standing:
         for d in diagnoses:
             if d.entry.id in ruled:
                 d.confidence = min(d.confidence, round(max(standing) - BELOW, 3))
+        return ruled
+    return set()
+
+
+def _pasted_lines(d: Diagnosis) -> set[int]:
+    return {e.line for e in d.evidence if e.line is not None and e.kind not in ("phrase", "similarity")}
+
+
+def _same_evidence(diagnoses: list[Diagnosis], ruled: set[str], below_bar: list[Diagnosis],
+                   ctx: Context) -> Diagnosis | None:
+    """The problem below the bar, not ruled out, whose pasted evidence covers every line the ruled-out answers'
+    pasted evidence stands on."""
+    lines = set().union(*(_pasted_lines(d) for d in diagnoses if d.entry.id in ruled))
+    alike = [d for d in below_bar if d.entry.kind is EntryKind.PROBLEM and lines and lines <= _pasted_lines(d)
+             and ruled_out_by_writer(d.entry, ctx.prose) is None]
+    return max(alike, key=lambda d: d.confidence, default=None)

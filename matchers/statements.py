@@ -52,14 +52,19 @@ def is_prose(line: str) -> bool:
 
     >>> is_prose('Event="Inbound TLS Negotiation Error" Detail="x"'), is_prose("we see a=rtpmap:18 G729/8000")
     (False, True)
+    >>> is_prose('...Detail="TCP Connection Failed"'), is_prose('Detail="Could not resolve hostname" is all we see')
+    (False, True)
     >>> is_prose('On outbound calls the E log shows Module="network.dns" Detail="Could not resolve hostname". Why?')
     True
     """
     if _NOT_PROSE.match(line):   # first: most lines of a log start with its timestamp
         return False
     equals = line.count("=")
+    first = line.split(None, 1)[0] if line.strip() else ""
+    if equals == 1 and '="' in first:   # one record pair opening the line: the tail of a wrapped or cut log line
+        return len(_QUOTED.sub(" ", line).split()) >= MIN_CHAT_WORDS
     if equals >= 2 and ('="' in line or len(line.split()) < PROSE_WORDS_PER_EQUALS * equals):
-        if equals > MAX_QUOTED_PAIRS or "=" in line.split(None, 1)[0]:
+        if equals > MAX_QUOTED_PAIRS or "=" in first:
             return False
         if len(_QUOTED.sub(" ", line).split()) < max(MIN_CHAT_WORDS, 2 * equals):
             return False

@@ -9,7 +9,7 @@ is their `distinguish` text; what to collect is the first symptom that quotes a 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, KeysView, Sequence
+from collections.abc import Iterable, KeysView, Sequence, Set
 
 from .evidence.model import Fact
 from .model import Candidate, Diagnosis, Entry, EntryKind, Section, Stage, Status
@@ -40,9 +40,10 @@ DOMAIN_WORDS = frozenset(stem(w) for words in ABBREVIATIONS.values() for w in wo
     "呼叫", "来电", "通话", "通知", "证书", "区域", "搜索", "规则", "端口", "双向", "防火", "火墙", "域名", "中继"}
 
 
-def undecided(diagnoses: list[Diagnosis]) -> bool:
-    """Two weak problems that tie: the evidence fits both and decides neither, so a triage, not a guess."""
-    if len(diagnoses) < 2 or diagnoses[0].confidence >= TIE_BELOW:
+def undecided(diagnoses: list[Diagnosis], ruled_out: Set[str] = frozenset()) -> bool:
+    """Two weak problems that tie: the evidence fits both and decides neither, so a triage, not a guess. One the
+    writer rules out ranks second and ties with nothing."""
+    if len(diagnoses) < 2 or diagnoses[0].confidence >= TIE_BELOW or diagnoses[1].entry.id in ruled_out:
         return False
     both_problems = diagnoses[0].entry.kind is diagnoses[1].entry.kind is EntryKind.PROBLEM
     return both_problems and diagnoses[0].confidence - diagnoses[1].confidence <= TIE_MARGIN

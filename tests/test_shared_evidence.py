@@ -67,3 +67,10 @@ def test_an_unknown_shared_with_id_is_refused(tmp_path):
         load_knowledge_base(write_entry(tmp_path, text), use_cache=False)
     assert "unknown entry id 'no-such-entry'" in str(info.value)
 
+
+
+def test_a_shared_line_the_writer_rules_one_look_alike_out_of_names_the_other(engine):
+    text = ("the TLS verify subject name on the webex zone is callservice.webex.com, checked twice, no typo. "
+            "the E keeps logging\nDetail=\"Peer's TLS certificate identity was unacceptable\"\nfor webex on 5062")
+    top = engine.diagnose(text).diagnoses[0]
+    assert top.entry.id == "tls-inbound-mapping-off"

@@ -366,3 +366,12 @@ def test_a_lone_failing_log_line_names_its_stage(engine):
 def test_a_line_that_shows_nothing_failing_asks_for_no_differential(engine, text):
     report = engine.diagnose(text)
     assert str(report.outcome) == "no_match" and not report.candidates, [c.id for c in report.candidates]
+
+
+def test_a_connection_failure_cut_off_before_its_port_lists_both_ports_problems(engine):
+    text = ('from the E, the paste lost the end of the line:\n'
+            'Module="network.tcp" Level="ERROR": Src-ip="10.1.1.5" Src-port="25011" Dst-ip="203.0.113.9" Dst-po\n'
+            '...Detail="TCP Connection Failed"')
+    report = engine.diagnose(text)
+    assert str(report.outcome) == "triage"
+    assert {"out-port-5062-blocked", "out-dns-override-missing"} <= {c.id for c in report.candidates}

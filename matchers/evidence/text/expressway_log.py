@@ -36,6 +36,7 @@ def parse_record(line: str) -> dict[str, str]:
 _DST_PORT = re.compile(r"dst-?\s*port\W{0,4}(\d{2,5})")
 _PORT_AFTER_FAILED = re.compile(r"tcp connection failed\D{0,20}?\b(50\d\d)\b")
 _SUCCEEDED = skeleton("Handshake succeeded")
+PORT_UNKNOWN = "unknown"
 
 
 def _connection_failures(doc: Document, lines: list[int], out: FactSet) -> None:
@@ -46,7 +47,9 @@ def _connection_failures(doc: Document, lines: list[int], out: FactSet) -> None:
             cleaned = clean_line(doc.lines[i])
             damaged = _DST_PORT.search(cleaned) or _PORT_AFTER_FAILED.search(cleaned)
             port = damaged.group(1) if damaged else ""
-        out.add(Fact("tcp_connection_failed", port, i, {"port": port, "dst-ip": record.get("dst-ip", "")}))
+        # a line cut off before its port still says the connection failed, not towards which port
+        out.add(Fact("tcp_connection_failed", port or PORT_UNKNOWN, i,
+                     {"port": port, "dst-ip": record.get("dst-ip", "")}))
 
 
 _PORTS = re.compile(r'(?:dst|src)-port\W{0,3}(\d{2,5})', re.IGNORECASE)
@@ -94,7 +97,8 @@ EXTRACTOR = Extractor(
                       "identity was unacceptable", "certificate unknown"),
     },
     facts={
-        "tcp_connection_failed": 'Expressway `Detail="TCP Connection Failed"` with its `Dst-port` (value: port)',
+        "tcp_connection_failed": 'Expressway `Detail="TCP Connection Failed"` with its `Dst-port` (value: port; '
+                                 '`unknown` when the line lost it)',
         "healthy_handshake": '`Handshake succeeded` with no TLS error in the paste, not on a connection to another '
                              'peer (a Unified CM on 5061, a traversal zone)',
     },

@@ -197,8 +197,10 @@ class Engine:
         named = stages_named(self.kb.stages, ctx.prose.matched, told, ctx.prose.works) if on_topic else set()
         if not (named or says_calls_work(told) or any(ctx.facts.named(f) for f in HEALTH_FACTS)):
             named = stages_shown(self.kb, failing)   # failing evidence names where it fails
+        codes = {code for code, _ in ctx.sip_codes}   # a SIP code named: the problems documented with it fit
+        coded = {e.id for e in self.kb if codes.intersection(e.related.get("sip", ()))}
         return differential(self.kb, similar, partial, {entry_id for entry_id, _ in ctx.excluded}, direction,
-                            evidenced, named, named & self._stage_parts)
+                            evidenced, named, named & self._stage_parts, coded)
 
     def diagnose_pieces(self, pieces: Sequence[EvidencePiece], name_single_file: bool = True) -> Report:
         """One diagnosis over several pieces of evidence (a message and its files), with evidence line numbers

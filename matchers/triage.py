@@ -144,14 +144,16 @@ def differential(entries: Iterable[Entry], similar: dict[str, float], partial: d
                  excluded: set[str], direction: Section | None = None,
                  evidenced: frozenset[str] | set[str] = frozenset(),
                  stages: frozenset[str] | set[str] = frozenset(),
-                 parts: frozenset[str] | set[str] = frozenset()) -> list[Candidate]:
+                 parts: frozenset[str] | set[str] = frozenset(),
+                 coded: frozenset[str] | set[str] = frozenset()) -> list[Candidate]:
     """The candidates, best first, or [] when the message does not narrow the field to a few problems.
 
     `similar`: entry id -> how close the message reads to the entry's questions and symptoms (cosine);
     `partial`: entry id -> the combined weight of its signals that fired; `excluded`: entries the evidence rules
     out (a look-alike's reason); `stages`: the stages of the call the message names (DNS, the 5062 connection,
     TLS ...): their problems fit, and the problems of other stages leave unless the evidence partly shows them;
-    `parts`: the named stages that are part of another (which side rejects a certificate): their problems fit more.
+    `parts`: the named stages that are part of another (which side rejects a certificate): their problems fit more;
+    `coded`: the problems documented with a SIP code the message names (a 404 is inbound's and outbound's).
     Only problems are candidates: a how-to is an answer, not a cause.
     """
     problems = {e.id: e for e in entries if e.kind is EntryKind.PROBLEM and e.status is not Status.DEPRECATED
@@ -161,11 +163,12 @@ def differential(entries: Iterable[Entry], similar: dict[str, float], partial: d
         sim = similar.get(entry_id, 0.0)
         part = PARTIAL_WEIGHT * partial.get(entry_id, 0.0)
         in_stage = bool(stages.intersection(entry.stages))
-        if stages and not in_stage and entry_id not in evidenced and sim < STAGE_BYPASS:
+        shown = entry_id in evidenced or entry_id in coded
+        if stages and not in_stage and not shown and sim < STAGE_BYPASS:
             continue   # another stage's problem stays only when the message reads very much like it
         toward = _toward(entry, direction)
         # the areas named that it belongs to: its stage, its direction, what the evidence shows, a part of the stage
-        fit = in_stage + toward + (entry_id in evidenced) + bool(parts.intersection(entry.stages))
+        fit = in_stage + toward + shown + bool(parts.intersection(entry.stages))
         score = 1.0 - (1.0 - sim) * (1.0 - part) * (1.0 - STAGE_WEIGHT) ** (in_stage + (toward >= 1))
         if score < MIN_SCORE:
             continue
@@ -175,7 +178,7 @@ def differential(entries: Iterable[Entry], similar: dict[str, float], partial: d
     if not scored:
         return []
     scored.sort(key=lambda s: (-s[0], -s[1], -problems[s[2]].prior, s[2]))
-    scored = _one_direction(scored, problems, direction, evidenced)
+    scored = _one_direction(scored, problems, direction, set(evidenced) | set(coded))
     if not scored:
         return []
     if scored[0][0] < 1:

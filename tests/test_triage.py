@@ -27,6 +27,9 @@ TRIAGE = [
      {"bi-cucm-max-incoming-msg-size", "bi-unsupported-audio-codec"}),
     ('SIP/2.0 404 Not Found\nServer: TANDBERG/4135 (X14.2)\nWarning: 399 vcs.example "Policy Response"\n'
      "Content-Length: 0", {"in-preloaded-sip-routes-off", "out-search-rule-priority"}),
+    # a SIP code named in words: the problems documented with that code fit, whichever direction
+    ("getting 404s on hybrid calls", {"in-preloaded-sip-routes-off", "out-search-rule-priority"}),
+    ("we get 403 on hybrid calls", {"out-cpl-misconfig"}),
 ]
 # the message asks for the possible causes and pastes nothing that decides: the differential, not one guess
 ASKS_CAUSES = [

@@ -81,12 +81,23 @@ _NOT = r"(?:does\s+not|doesn['’]?t|do\s+not|don['’]?t|never|won['’]?t|isn[
 _NO_RING = rf"\s+{_NOT}\s+(?:\w+\s+)?ring"
 _RINGS_BUT = r"(?:\s+app)?\s+rings?,?\s+but\s+(?:the\s+|their\s+|our\s+|his\s+|her\s+)?"
 # (the Control Hub SIP destination test tries the path from Webex to the Expressway-E: inbound)
-_INBOUND = re.compile(rf"\binbound\b|\bsip\s+destination\b|\bfrom {_OF}{_CLOUD}\b.{{0,40}}?\bto {_OF}{_PREMISES}|"
+# the same in Chinese, with no word boundaries (CJK characters are word characters): "从 Webex 应用打座机",
+# "座机不响", "座机打给 Webex 用户"; the guide's 呼入/呼出 and the glossary's 入站/出站, 外呼
+_ZH_CLOUD = r"(?:webex|应用|app|云端?|客户端)"
+_ZH_PREMISES = r"(?:座机|桌面电话|话机|ip\s*电话|分机|cucm|unified\s*cm|jabber)"
+_ZH_CALL = r"(?:打给|打到|打|呼叫|拨打|拨给|拨|呼到|呼)"
+_ZH_NO_RING = r"(?:都|也|一直|根本|完全)?(?:不响|不振铃|没有?振铃|没响|没有响|不会响|响不了)"
+_ZH_INBOUND = (rf"呼入|入站|{_ZH_CLOUD}[^，。；,;!?！？]{{0,12}}?{_ZH_CALL}[^，。；,;!?！？]{{0,6}}?{_ZH_PREMISES}|"
+               rf"{_ZH_PREMISES}{_ZH_NO_RING}")
+_ZH_OUTBOUND = (rf"呼出|外呼|出站|加入按钮|{_ZH_PREMISES}[^，。；,;!?！？]{{0,12}}?{_ZH_CALL}[^，。；,;!?！？]{{0,6}}?"
+                rf"{_ZH_CLOUD}|{_ZH_CLOUD}(?:用户)?{_ZH_NO_RING}")
+_INBOUND = re.compile(rf"{_ZH_INBOUND}|\binbound\b|\bsip\s+destination\b|"
+                      rf"\bfrom {_OF}{_CLOUD}\b.{{0,40}}?\bto {_OF}{_PREMISES}|"
                       rf"\b(?:calls?|coming|incoming|arriving|invites?|comes?)\s+(?:down\s+|in\s+|over\s+)?from {_OF}"
                       rf"{_CLOUD}\b|"
                       rf"\b{_CLOUD}{_TO}{_OF}{_PREMISES}\b|\b{_CLOUD}{_CALLS}{_PREMISES}\b|"
                       rf"\b{_PREMISES}{_NO_RING}|\b{_CLOUD}{_RINGS_BUT}{_PREMISES}\s+{_NOT}", re.I)
-_OUTBOUND = re.compile(rf"\boutbound\b|\bfrom {_OF}{_PREMISES}\b.{{0,40}}?\bto {_OF}{_CLOUD}|"
+_OUTBOUND = re.compile(rf"{_ZH_OUTBOUND}|\boutbound\b|\bfrom {_OF}{_PREMISES}\b.{{0,40}}?\bto {_OF}{_CLOUD}|"
                        rf"\b(?:calls?|calling|dial(?:l?ing)?|invites?)\s+(?:out\s+)?to {_OF}{_CLOUD}\b|"
                        rf"\b{_PREMISES}{_TO}{_OF}{_CLOUD}\b|\b{_PREMISES}{_CALLS}{_CLOUD}\b|"
                        rf"\b{_CLOUD}(?:\s+app)?{_NO_RING}|\bjoin\s+button\b|"   # the guide's outbound symptom
@@ -99,10 +110,11 @@ _BOTH_WAYS = re.compile(r"\b(?:both|either)\s+(?:ways|directions?)\b|\bin\s+and\
 
 
 # a clause that says its direction works ("desk -> app works great", "outbound is fine"), unless it denies it
-_CLAUSE = re.compile(r"[,;.!?]\s|\b(?:but|however|whereas|while|though|although)\b", re.I)
-_WORKS = re.compile(r"\b(?:works?|working|worked|fine|ok|okay|great|good|successful(?:ly)?|succeeds?|connects?)\b",
+_CLAUSE = re.compile(r"[,;.!?]\s|\b(?:but|however|whereas|while|though|although)\b|[，。；！？]|但是|可是|不过", re.I)
+_WORKS = re.compile(r"\b(?:works?|working|worked|fine|ok|okay|great|good|successful(?:ly)?|succeeds?|connects?)\b|"
+                    r"正常|没问题|成功|能通|是好的",
                     re.I)
-_DENIES = re.compile(r"\b(?:not|never|no longer|cannot|fails?|failing|failed|broken)\b|n['’]t\b", re.I)
+_DENIES = re.compile(r"\b(?:not|never|no longer|cannot|fails?|failing|failed|broken)\b|n['’]t\b|不|没|失败|无法", re.I)
 
 
 def direction_of(text: str) -> Section | None:

@@ -93,6 +93,24 @@ def test_direction_in_words():
     assert direction_of("calling to the webex app fails") is Section.OUTBOUND
 
 
+@pytest.mark.parametrize(("text", "direction"), [
+    ("从 Webex 应用打座机，座机不响，但是对方的 Webex 应用会响", Section.INBOUND),   # the app rings: the desk does not
+    ("Webex 应用拨打座机时座机不振铃", Section.INBOUND),
+    ("座机打给 Webex 应用用户，Webex 应用不响", Section.OUTBOUND),
+    ("从座机打 Webex 正常，但是从 Webex 应用打座机失败", Section.INBOUND),   # the clause that works is not the one
+    ("两个方向都不行", Section.BIDIRECTIONAL),
+    ("应用里会收到两个来电通知", None),
+])
+def test_direction_in_chinese(text, direction):
+    assert direction_of(text) is direction
+
+
+def test_a_chinese_never_ringing_call_lists_the_inbound_problems(engine):
+    report = engine.diagnose("从 Webex 应用打座机，座机不响，但是对方的 Webex 应用会响，先查什么？")
+    assert not report.diagnoses and report.candidates
+    assert all(c.id.startswith("in-") for c in report.candidates[:2])
+
+
 def test_jsonl_carries_the_candidates_and_no_matches(tmp_path):
     paste = tmp_path / "q.txt"
     paste.write_text(TRIAGE[2][0], encoding="utf-8")

@@ -274,7 +274,7 @@ def entry_files(root: Path) -> list[Path]:
 
 
 def read_stages(root: Path) -> tuple[tuple[Stage, ...], list[KnowledgeBaseError]]:
-    """The call's stages (`stages.yaml`): a list of {id, title, words, fails, zh}."""
+    """The call's stages (`stages.yaml`): a list of {id, title, words, fails, zh, within, says, began}."""
     path = root / STAGES_FILE
     if not path.exists():
         return (), []
@@ -290,18 +290,20 @@ def read_stages(root: Path) -> tuple[tuple[Stage, ...], list[KnowledgeBaseError]
         zh = item.get("zh", []) if isinstance(item, dict) else None
         fails = item.get("fails", []) if isinstance(item, dict) else None
         says = item.get("says", []) if isinstance(item, dict) else None
-        lists = [words or [], zh or [], fails or [], says or []]
+        began = item.get("began", []) if isinstance(item, dict) else None
+        lists = [words or [], zh or [], fails or [], says or [], began or []]
         if not ok or not all(isinstance(x, list) and all(isinstance(w, str | int) for w in x) for x in lists) or (
                 not isinstance(item.get("within", ""), str)):
             return (), [KnowledgeBaseError(rel, None, f"stage #{n + 1} must be a mapping with id, title, within, "
-                                                      "and lists of strings words, fails, says and zh")]
-        for pattern in says or ():
+                                                      "and lists of strings words, fails, says, began and zh")]
+        for pattern in [*(says or ()), *(began or ())]:
             try:
                 compile_pattern(str(pattern))
             except Exception as exc:   # re2.error: the pattern is refused at load, not at the first message
                 return (), [KnowledgeBaseError(rel, None, f"stage {item['id']}: pattern does not compile: {exc}")]
         stages.append(Stage(item["id"], item["title"], tuple(map(str, words or ())), tuple(map(str, zh or ())),
-                            tuple(map(str, fails or ())), str(item.get("within", "")), tuple(map(str, says or ()))))
+                            tuple(map(str, fails or ())), str(item.get("within", "")), tuple(map(str, says or ())),
+                            tuple(map(str, began or ()))))
     known = {s.id for s in stages}
     for stage in stages:
         if stage.within and stage.within not in known:

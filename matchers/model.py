@@ -74,6 +74,7 @@ class Stage:
     fails: tuple[str, ...] = ()   # how the stage shows failing, in words that name no cause ("no audio", "404")
     within: str = ""              # a part of another stage (which side checks a certificate, within the handshake)
     says: tuple[str, ...] = ()    # patterns (RE2, on the lower-cased message) that name it where word order matters
+    began: tuple[str, ...] = ()   # patterns that say it began ("mid-handshake"): the stages before it were passed
 
 
 @dataclass(frozen=True)

@@ -262,6 +262,10 @@ def test_a_part_of_a_stage_names_a_known_stage_and_patterns_that_compile(tmp_pat
     assert "unknown stage 'media'" in _errors(directory)
     (directory / "stages.yaml").write_text(base + "- id: side\n  title: Side\n  says: ['(unclosed']\n")
     assert "does not compile" in _errors(directory)
+    (directory / "stages.yaml").write_text(base + "  began: ['mid-?handshake']\n")
+    assert load_knowledge_base(directory, use_cache=False).stages[0].began == ("mid-?handshake",)
+    (directory / "stages.yaml").write_text(base + "  began: ['(unclosed']\n")
+    assert "does not compile" in _errors(directory)
 
 
 def test_every_problem_names_its_part_for_a_writer_to_rule_out():

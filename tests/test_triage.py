@@ -396,3 +396,20 @@ def test_a_connection_failure_cut_off_before_its_port_lists_both_ports_problems(
     report = engine.diagnose(text)
     assert str(report.outcome) == "triage"
     assert {"out-port-5062-blocked", "out-dns-override-missing"} <= {c.id for c in report.candidates}
+
+
+@pytest.mark.parametrize("text", [
+    "the E resets the connection right after Webex sends its certificate, why?",
+    "we see a RST in the middle of the TLS handshake on hybrid calls",
+])
+def test_a_reset_once_the_handshake_began_is_the_handshakes_problem(engine, text):
+    # certificates were sent: the TCP connection on 5062 was made, its problems do not fit
+    listed = [c.id for c in engine.diagnose(text).candidates]
+    assert listed and all(c.startswith("tls-") for c in listed)
+
+
+def test_a_reset_with_no_handshake_said_keeps_the_connection_problems(engine):
+    listed = {c.id for c in engine.diagnose("The connection between Webex and our E on 5062 just gets reset. No TLS "
+                                            "alert, no error message, just an RST. What are the possibilities?")
+              .candidates}
+    assert {"tls-firewall-terminates-handshake", "in-expe-not-listening-5062"} <= listed

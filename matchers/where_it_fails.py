@@ -80,7 +80,9 @@ def _pattern(text: str) -> Any:
 
 
 
-_CLOUD = r"(?:webex|webx|wbx|spark|the app|app|cloud|control hub|webex users?|webex devices?|room ?kit|board)"
+# (an address in Webex's SIP domain, user@example.call.ciscospark.com, is a Webex user's)
+_CLOUD = (r"(?:webex|webx|wbx|spark|the app|app|cloud|control hub|webex users?|webex devices?|room ?kit|board|"
+          r"[\w.+-]+@[\w.-]*\b(?:ciscospark|webex)\.com)")
 _PREMISES = (r"(?:desk ?phones?|desk|ip phones?|cucm|unified cm|on-?prem\w*(?: phones?)?|our phones?|phones?|jabber|"
              r"callmanager)")
 _OF = r"(?:the |a |our |my |their |his |her )?"

@@ -37,6 +37,13 @@ ASKS_CAUSES = [
     ("We have audio problems on hybrid calls between desk phones and the Webex app. Where should I start?",
      {"bi-media-ports-blocked", "bi-unsupported-audio-codec"}),
     ("Webex app -> desk phone calls fail and the search history shows nothing for them. Ideas?", set()),
+    # a how-to's page named (search history, the outbound call flow) while asking why the call fails there
+    ("Search History shows the call to user@acme.call.ciscospark.com arriving on the Expressway-E and going nowhere "
+     "after that. What are the possible reasons?", {"out-search-rule-priority", "out-cpl-misconfig"}),
+    ("search history on the E shows the outbound hybrid call arriving and failing right there. next step?",
+     {"out-search-rule-priority", "out-cpl-misconfig"}),
+    ("When I call from my CUCM phone to a colleague who has Call Service Connect, their desk phone rings but their "
+     "Webex app never does. Where should I look?", {"out-search-rule-priority", "out-port-5062-blocked"}),
 ]
 UNRELATED = ["hi", "thanks!", "how do I reset my printer", "hello team, any update on the ticket?",
              "webex meetings scheduling from outlook does not work", "what's for lunch today?"]
@@ -91,6 +98,8 @@ def test_direction_in_words():
     assert direction_of("hybrid calls fail") is None
     assert direction_of("the C shows a 404 for calls from webex") is Section.INBOUND
     assert direction_of("calling to the webex app fails") is Section.OUTBOUND
+    assert direction_of("the call to kim@acme.call.ciscospark.com dies on the E") is Section.OUTBOUND
+    assert direction_of("calls from sam@example.webex.com to our desk phones fail") is Section.INBOUND
 
 
 @pytest.mark.parametrize(("text", "direction"), [

@@ -35,7 +35,7 @@ from .triage import (
     why_nothing,
 )
 from .vocabulary import Vocabulary
-from .where_it_fails import HEALTH_FACTS, direction_of, says_calls_work, shows_failure, stages_named, stages_shown
+from .where_it_fails import HEALTH_FACTS, read_direction, says_calls_work, shows_failure, stages_named, stages_shown
 
 if TYPE_CHECKING:
     from .evidence.intake import EvidencePiece
@@ -171,7 +171,7 @@ class Engine:
             return []   # words about TLS or SIP in general (a Teams SBC, a SIP trunk) are no Hybrid Call area
         words = ctx.query or {t for t in ctx.prose.tokens if t not in STOPWORDS and t not in EXTRA_STOPWORDS}
         told = " ".join(text for _, text in ctx.prose.lines)
-        direction = direction_of(told)   # "from the webex app to desk phones" names an area by itself
+        direction, either = read_direction(told)   # "from the webex app to desk phones" names an area by itself
         on_topic = direction is not None or names_symptom_area(words, self.questions.idf.keys(), bool(ctx.sip_codes))
         similar = {k: v[0] for k, v in self.questions.best(words).items()} if on_topic else {}
         partial: dict[str, float] = {}
@@ -200,7 +200,8 @@ class Engine:
         codes = {code for code, _ in ctx.sip_codes}   # a SIP code named: the problems documented with it fit
         coded = {e.id for e in self.kb if codes.intersection(e.related.get("sip", ()))}
         return differential(self.kb, similar, partial, {entry_id for entry_id, _ in ctx.excluded}, direction,
-                            evidenced, named, named & self._stage_parts, coded)
+                            evidenced, named, named & self._stage_parts, coded,
+                            either=either)
 
     def diagnose_pieces(self, pieces: Sequence[EvidencePiece], name_single_file: bool = True) -> Report:
         """One diagnosis over several pieces of evidence (a message and its files), with evidence line numbers

@@ -145,7 +145,7 @@ def differential(entries: Iterable[Entry], similar: dict[str, float], partial: d
                  evidenced: frozenset[str] | set[str] = frozenset(),
                  stages: frozenset[str] | set[str] = frozenset(),
                  parts: frozenset[str] | set[str] = frozenset(),
-                 coded: frozenset[str] | set[str] = frozenset()) -> list[Candidate]:
+                 coded: frozenset[str] | set[str] = frozenset(), either: bool = False) -> list[Candidate]:
     """The candidates, best first, or [] when the message does not narrow the field to a few problems.
 
     `similar`: entry id -> how close the message reads to the entry's questions and symptoms (cosine);
@@ -153,7 +153,8 @@ def differential(entries: Iterable[Entry], similar: dict[str, float], partial: d
     out (a look-alike's reason); `stages`: the stages of the call the message names (DNS, the 5062 connection,
     TLS ...): their problems fit, and the problems of other stages leave unless the evidence partly shows them;
     `parts`: the named stages that are part of another (which side rejects a certificate): their problems fit more;
-    `coded`: the problems documented with a SIP code the message names (a 404 is inbound's and outbound's).
+    `coded`: the problems documented with a SIP code the message names (a 404 is inbound's and outbound's);
+    `either`: the writer does not know the direction, so both directions' problems stay.
     Only problems are candidates: a how-to is an answer, not a cause.
     """
     problems = {e.id: e for e in entries if e.kind is EntryKind.PROBLEM and e.status is not Status.DEPRECATED
@@ -178,7 +179,8 @@ def differential(entries: Iterable[Entry], similar: dict[str, float], partial: d
     if not scored:
         return []
     scored.sort(key=lambda s: (-s[0], -s[1], -problems[s[2]].prior, s[2]))
-    scored = _one_direction(scored, problems, direction, set(evidenced) | set(coded))
+    if not either:
+        scored = _one_direction(scored, problems, direction, set(evidenced) | set(coded))
     if not scored:
         return []
     if scored[0][0] < 1:

@@ -123,6 +123,26 @@ _BOTH_WAYS = re.compile(r"\b(?:both|either)\s+(?:ways|directions?)\b|\bin\s+and\
                         r"\bneither\s+direction\b|双向呼叫|两个方向", re.I)
 
 
+# the writer does not know which direction fails: both directions' problems stay ("不确定是呼入还是呼出")
+_EITHER = re.compile(r"\b(?:inbound\s+or\s+outbound|outbound\s+or\s+inbound)\b|\bwhich\s+(?:direction|way)\b|"
+                     r"呼入还是呼出|呼出还是呼入|哪个方向|哪一个方向|哪边的问题", re.I)
+
+
+def direction_unknown(text: str) -> bool:
+    """The writer says they do not know the direction that fails ("not sure if it's inbound or outbound").
+
+    >>> direction_unknown("5062 端口是不是被挡了？不确定是哪个方向。"), direction_unknown("inbound fails")
+    (True, False)
+    """
+    return bool(_EITHER.search(text))
+
+
+def read_direction(text: str) -> tuple[Section | None, bool]:
+    """The direction a message names (direction_of), and whether, naming none, it says it does not know it."""
+    direction = direction_of(text)
+    return direction, direction is None and direction_unknown(text)
+
+
 # a clause that says its direction works ("desk -> app works great", "outbound is fine"), unless it denies it
 _CLAUSE = re.compile(r"[,;.!?]\s|\b(?:but|however|whereas|while|though|although)\b|[，。；！？]|但是|可是|不过", re.I)
 _WORKS = re.compile(r"\b(?:works?|working|worked|fine|ok|okay|great|good|successful(?:ly)?|succeeds?|connects?)\b|"

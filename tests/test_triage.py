@@ -422,3 +422,15 @@ def test_a_reset_with_no_handshake_said_keeps_the_connection_problems(engine):
                                             "alert, no error message, just an RST. What are the possibilities?")
               .candidates}
     assert {"tls-firewall-terminates-handshake", "in-expe-not-listening-5062"} <= listed
+
+
+def test_a_writer_who_does_not_know_the_direction_gets_both_directions(engine):
+    # "not sure whether it is inbound or outbound": DNS is the inbound SRV record's and the outbound DNS zone's
+    report = engine.diagnose("是不是 DNS 的问题？SRV 记录要怎么配？我也不确定是呼入还是呼出的问题。")
+    listed = {c.id for c in report.candidates}
+    assert not report.diagnoses and {"in-sip-destination-dns-unresolvable", "out-dns-override-missing"} <= listed
+
+
+def test_how_sure_the_writer_is_names_no_entry():
+    from matchers.normalize import cjk_tokens
+    assert not cjk_tokens("不确定") and cjk_tokens("不确定是哪个方向") == {"方向"}

@@ -190,7 +190,8 @@ class Engine:
                         failing.add(entry.id)
             if miss < 1.0:
                 partial[entry.id] = 1.0 - miss
-        if not (ctx.prose.lines or ctx.facts.kinds or failing):
+        healthy = not failing and bool(ctx.facts.kinds) and says_calls_work(told)   # "all good I think?" + a log
+        if healthy or not (ctx.prose.lines or ctx.facts.kinds or failing):
             return []   # lines that show nothing failing (a healthy log, a setting) ask for no differential
         for entry_id, confidence in ctx.tied.items():
             partial[entry_id] = max(partial.get(entry_id, 0.0), confidence)

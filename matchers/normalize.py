@@ -250,7 +250,8 @@ def words(text: str) -> list[str]:
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 # characters that carry grammar, not meaning: runs are cut at them, so 为什么 or 我们的 make no pairs
 CJK_FUNCTION_CHARS = frozenset("的了吗呢是在我们你他她它这那和就都也吧啊么什为如何怎样请问个被把给还")
-# pairs that say how sure the writer is or ask for help, not what fails: "不确定是哪个方向" names no entry
+# pairs that say how sure the writer is or ask for help, not what fails: "不确定是哪个方向" names no entry (left out
+# of a message's pairs, not of the entries' wordings, whose weights then stay as they are)
 CJK_STOP_PAIRS = frozenset({"不确", "确定", "知道", "不知", "请教", "帮忙", "谢谢", "麻烦"})
 
 
@@ -265,7 +266,7 @@ def cjk_tokens(text: str) -> set[str]:
         segment = ""
         for char in (*run, "的"):
             if char in CJK_FUNCTION_CHARS:
-                out.update(p for i in range(len(segment) - 1) if (p := segment[i:i + 2]) not in CJK_STOP_PAIRS)
+                out.update(segment[i:i + 2] for i in range(len(segment) - 1))
                 segment = ""
             else:
                 segment += char

@@ -25,7 +25,7 @@ from rapidfuzz.distance import Levenshtein
 from .asking import asks_causes, asks_how, asks_question
 from .chinese import english_reading
 from .negation import NEGATORS, content_words, expand_contractions, is_negative, read_denials, says_health
-from .normalize import cjk_tokens, clean_line, clean_prose, ocr_fold, words
+from .normalize import CJK_STOP_PAIRS, cjk_tokens, clean_line, clean_prose, ocr_fold, words
 from .phrase_spans import said_where, stands_denied, values_follow, within_span
 
 ABBREVIATIONS: dict[str, tuple[str, ...]] = {
@@ -254,7 +254,7 @@ class Prose:
                 for k, w in enumerate(sequence):
                     if k not in denied or w in NEGATORS:   # a denied word is not what the message is about
                         prose.tokens.update(token_forms(w))
-                chinese = cjk_tokens(raw[:1000]) if not raw.isascii() else set()
+                chinese = cjk_tokens(raw[:1000]) - CJK_STOP_PAIRS if not raw.isascii() else set()
                 if chinese:
                     prose.chinese = True
                     prose.tokens.update(chinese)   # Chinese: its character pairs

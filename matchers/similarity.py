@@ -21,7 +21,7 @@ from .phrases import STOPWORDS, token_forms
 EXTRA_STOPWORDS = frozenset(
     "how do does can could what which where why when who is are was there any i we our my me you it this that "
     "to of in on for with at by from and or but not no yes please pls thanks hi hello get see use do did done "
-    "just one some all so if then than also again still only just got since".split()
+    "just one some all so if then than also again still only just".split()
 )
 
 

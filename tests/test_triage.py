@@ -27,6 +27,9 @@ TRIAGE = [
      {"bi-cucm-max-incoming-msg-size", "bi-unsupported-audio-codec"}),
     ('SIP/2.0 404 Not Found\nServer: TANDBERG/4135 (X14.2)\nWarning: 399 vcs.example "Policy Response"\n'
      "Content-Length: 0", {"in-preloaded-sip-routes-off", "out-search-rule-priority"}),
+    # the Warning names the Expressway that answered, on its own port 5061: no B2B call
+    ('SIP/2.0 404 Not Found\nServer: TANDBERG/4135 (X14.3.1)\nWarning: 399 10.20.5.6:5061 "Policy Response"',
+     {"in-preloaded-sip-routes-off", "out-search-rule-priority"}),
     # a SIP code named in words: the problems documented with that code fit, whichever direction
     ("getting 404s on hybrid calls", {"in-preloaded-sip-routes-off", "out-search-rule-priority"}),
     ("we get 403 on hybrid calls", {"out-cpl-misconfig"}),

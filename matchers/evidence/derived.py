@@ -29,6 +29,9 @@ _OTHER_PRODUCT = re.compile(r"\b(opensips|kamailio|janus|asterisk|freeswitch|dra
                             r"stunnel|sslscan|sslyze|testssl(?:\.sh)?|nmap|openvpn|postfix|httpd|apache2?|freepbx|"
                             r"pjsip|yealink|polycom|grandstream|3cx|sipp)\b", re.IGNORECASE)
 _NON_WEBEX_PORT = re.compile(r"port\W{0,4}(5061|7001)\b|:(5061|7001)\b", re.IGNORECASE)
+# a Warning header names the Expressway that answered, on its own SIP TLS port (`399 10.0.0.5:5061 "Policy
+# Response"`): that is no B2B call
+_WARNING_HEADER = re.compile(r"^\s*warn\w{0,4}\s*:", re.IGNORECASE)
 _ALIAS = re.compile(r"with alias '([^']*)'|dst-alias\W{0,4}([^\s\"]+)|destination=\W?([^\s\"]+)", re.IGNORECASE)
 
 # Lines that name Webex in any way: with any of them, a paste is never taken for a non-Webex one.
@@ -87,7 +90,7 @@ def non_webex_context(doc: Document, hits: Mapping[str, Sequence[int]], prose_to
         return None
     reasons = []
     head = doc.lines[:NON_WEBEX_SCAN_LINES]  # only reached for pastes with no Webex marker at all
-    if any(_NON_WEBEX_PORT.search(line) for line in head):
+    if any(_NON_WEBEX_PORT.search(line) and not _WARNING_HEADER.match(line) for line in head):
         reasons.append("ports 5061/7001 (B2B or MRA), not the Webex mutual TLS port 5062")
     logged = next((m.group(1) for line in head if not is_prose(line) and (m := _OTHER_PRODUCT.search(line))), None)
     words = sorted(_STEM_OF[w] for w in prose_tokens & NON_WEBEX_WORDS)

@@ -38,10 +38,10 @@ _ASKS_CAUSES = re.compile(
     r"\bwhat(?:'?s|\s+is)\s+(usually\s+|typically\s+|normally\s+)?behind|\bwhat\s+should\s+(i|we)\s+look\s+at|"
     r"\bhow\s+do\s+(i|we)\s+(find|figure|work)\s+out\s+(why|which)|\bnext\s+steps?\s*\?|\bwhat\s+next\b|"
     r"\bwhere\s+(should|do|would|can)\s+(i|we)\s+(look|check)\s*(first\s*)?(\?|$)|"
-    r"可能的?原因|哪些原因|哪些可能|从哪(里|儿)?(开始|入手|查起)|排查思路")
+    r"可能的?原因|哪些原因|哪些可能|从哪(里|儿)?(开始|入手|查起)|排查思路|怎么回事")
 # every way of asking for the causes holds one of these (a cheap test before the long pattern)
 _CAUSE_CUE = re.compile("what|usual|common|typical|possible|likely|probable|known|where|idea|how|which|fail|point|mean|"
-                        "next|any|原因|可能|从哪|排查")
+                        "next|any|原因|可能|从哪|排查|回事")
 _ASKS_HOW_FOLDED = re.compile(ocr_fold(_ASKS_HOW.pattern))
 _QUESTION_FOLDED = re.compile(ocr_fold(_QUESTION.pattern))
 

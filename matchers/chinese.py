@@ -59,10 +59,12 @@ GLOSSARY: dict[str, str] = {
     "参数保留": "parameter preservation", "远程设备": "remote device", "最大传入消息大小": "max incoming message size",
     "传入消息": "incoming message", "编解码": "codec", "没有声音": "no audio", "听不到": "no audio",
     "无声音": "no audio", "单向音频": "one way audio", "媒体端口": "media ports", "掉线": "drops", "断开": "disconnect",
-    "接听": "answered", "加入按钮": "join button", "回铃音": "ringback", "振铃": "ring", "座机": "desk phone",
+    "接听": "answered", "接通": "answered", "断了": "drops", "断掉": "drops",
+    "挂断": "hangs up", "加入按钮": "join button", "回铃音": "ringback", "振铃": "ring", "座机": "desk phone",
     "“加入”按钮": "join button", "不响": "does not ring",
     # states, so a clause that says a part is fine or off reads so ("主题名称是对的", "入站映射没开")
-    "是对的": "ok", "正确": "ok", "没问题": "ok", "正常": "ok", "成功": "ok", "失败": "failed", "没开": "off",
+    "是对的": "ok", "正确": "ok", "没问题": "ok", "正常": "ok", "成功": "ok", "失败": "failed",
+    "没通过": "failed", "未通过": "failed", "不通过": "failed", "测试": "test", "没开": "off",
     "未开启": "off", "没有开启": "off", "关闭": "off", "已开启": "on", "开启": "on",
     # direction, tools, places
     "外呼": "outbound", "呼出": "outbound", "呼入": "inbound", "来电": "incoming call", "混合呼叫": "hybrid call",

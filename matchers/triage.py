@@ -37,7 +37,8 @@ DOMAIN_WORDS = frozenset(stem(w) for words in ABBREVIATIONS.values() for w in wo
                                                                                        "two", "three", "with"} | {
     stem(w) for w in ("hybrid", "call", "calls", "zone", "trunk", "port", "search", "rule", "dns", "tls", "sip",
                       "handshake", "ring", "toast", "decline", "expressway", "certificate")} | {
-    "呼叫", "来电", "通话", "通知", "证书", "区域", "搜索", "规则", "端口", "双向", "防火", "火墙", "域名", "中继"}
+    "呼叫", "来电", "通话", "通知", "证书", "区域", "搜索", "规则", "端口", "双向", "防火", "火墙", "域名", "中继",
+    "接通", "座机", "振铃", "音频", "掉线"}
 
 
 def undecided(diagnoses: list[Diagnosis], ruled_out: Set[str] = frozenset()) -> bool:

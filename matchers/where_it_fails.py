@@ -101,7 +101,8 @@ _ZH_CLOUD = r"(?:webex|应用|app|云端?|客户端)"
 _ZH_PREMISES = r"(?:座机|桌面电话|话机|ip\s*电话|分机|cucm|unified\s*cm|jabber)"
 _ZH_CALL = r"(?:打给|打到|打|呼叫|拨打|拨给|拨|呼到|呼)"
 _ZH_NO_RING = r"(?:都|也|一直|根本|完全)?(?:不响|不振铃|没有?振铃|没响|没有响|不会响|响不了)"
-_ZH_INBOUND = (rf"呼入|入站|{_ZH_CLOUD}[^，。；,;!?！？]{{0,12}}?{_ZH_CALL}[^，。；,;!?！？]{{0,6}}?{_ZH_PREMISES}|"
+_ZH_INBOUND = (rf"呼入|入站|sip\s*目标|"
+               rf"{_ZH_CLOUD}[^，。；,;!?！？]{{0,12}}?{_ZH_CALL}[^，。；,;!?！？]{{0,6}}?{_ZH_PREMISES}|"
                rf"{_ZH_PREMISES}{_ZH_NO_RING}")
 _ZH_OUTBOUND = (rf"呼出|外呼|出站|加入按钮|{_ZH_PREMISES}[^，。；,;!?！？]{{0,12}}?{_ZH_CALL}[^，。；,;!?！？]{{0,6}}?"
                 rf"{_ZH_CLOUD}|{_ZH_CLOUD}(?:用户)?{_ZH_NO_RING}")

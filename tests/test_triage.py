@@ -456,3 +456,18 @@ def test_words_that_say_it_worked_once_still_get_the_differential(engine):
     report = engine.diagnose("Hybrid calls worked for two years. Since this morning, certificate errors on 5062 in "
                              "both directions and nobody touched the Expressways. What could it be?")
     assert {"tls-expe-cert-expired"} <= {c.id for c in report.candidates}
+
+
+@pytest.mark.parametrize(("text", "wanted"), [
+    ("Control Hub 的 SIP 目标测试没通过，怎么回事？", {"in-sip-destination-dns-unresolvable", "in-port-5062-blocked"}),
+    ("接通以后没有声音，过一会儿就断了，这是怎么回事？",
+     {"bi-unsupported-audio-codec", "bi-cucm-max-incoming-msg-size"}),
+])
+def test_a_vague_chinese_question_gets_the_differential(engine, text, wanted):
+    report = engine.diagnose(text)
+    assert not report.diagnoses and wanted <= {c.id for c in report.candidates}
+
+
+def test_a_chinese_how_to_question_stays_the_how_to(engine):
+    answer = engine.diagnose("Control Hub 的 SIP 目标测试怎么做？").diagnoses[0]
+    assert answer.entry.id == "tool-hybrid-connectivity-test"

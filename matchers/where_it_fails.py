@@ -30,21 +30,21 @@ def stages_named(stages: Sequence[Stage], matched: Mapping[str, int], text: str,
     named = {s.id for s in stages if any(w in matched for w in s.words) or any(z in text for z in s.zh)
              or any(_pattern(p).search(lowered) for p in s.says)}
     named |= {s.within for s in stages if s.id in named and s.within}   # a part of a stage names the stage
-    if works:
-        named -= {s.id for s in stages if any(w in works for w in s.words)}
+    worked = {s.id for s in stages if works and any(w in works for w in s.words)}
+    named -= worked
     order = [s.id for s in stages if not s.within]
-    named -= _passed(stages, order, named, matched, lowered)
     if not named and RINGING in order and _NEVER_RINGS.search(text):   # a call that never rings failed before it
         named = set(order[:order.index(RINGING)])
-    return named
+    return named - _passed(stages, order, named, matched, lowered, worked)
 
 
 def _passed(stages: Sequence[Stage], order: list[str], named: set[str], matched: Mapping[str, int],
-            lowered: str) -> set[str]:
-    """The stages named that the call got past: those before a stage the message says began, unless said in the
-    words of their failing ("the E resets the connection right after Webex sends its certificate": the handshake
-    began, so the TCP connection on 5062 was made, whatever "reset" says of it)."""
-    began = {s.within or s.id for s in stages if any(_pattern(p).search(lowered) for p in s.began)}
+            lowered: str, worked: set[str]) -> set[str]:
+    """The stages named that the call got past: those before a stage the message says began or works, unless
+    said in the words of their failing ("the E resets the connection right after Webex sends its certificate": the
+    handshake began, so the TCP connection on 5062 was made, whatever "reset" says of it; "TLS is fine now, but
+    the desk phone never rings": DNS and the connection worked too)."""
+    began = {s.within or s.id for s in stages if s.id in worked or any(_pattern(p).search(lowered) for p in s.began)}
     latest = max((order.index(s) for s in began if s in order), default=-1)
     failing = {s.id for s in stages if any(w in matched for w in s.fails)}
     return {s for s in named - failing - began if s in order and order.index(s) < latest}

@@ -471,3 +471,13 @@ def test_a_vague_chinese_question_gets_the_differential(engine, text, wanted):
 def test_a_chinese_how_to_question_stays_the_how_to(engine):
     answer = engine.diagnose("Control Hub 的 SIP 目标测试怎么做？").diagnoses[0]
     assert answer.entry.id == "tool-hybrid-connectivity-test"
+
+
+def test_a_stage_said_to_work_leaves_out_the_stages_before_it(engine):
+    # TLS works: DNS and the connection on 5062 worked too; what is left is routing
+    report = engine.diagnose("TLS is fine now, I can see the INVITE from Webex arriving on the Expressway-E and going "
+                             "to the C. But the desk phone still never rings. What else can go wrong?")
+    listed = [c.id for c in report.candidates]
+    assert "in-preloaded-sip-routes-off" in listed
+    assert not {"in-sip-destination-dns-unresolvable", "in-port-5062-blocked", "in-expe-not-listening-5062"} & set(
+        listed)

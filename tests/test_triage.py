@@ -481,3 +481,10 @@ def test_a_stage_said_to_work_leaves_out_the_stages_before_it(engine):
     assert "in-preloaded-sip-routes-off" in listed
     assert not {"in-sip-destination-dns-unresolvable", "in-port-5062-blocked", "in-expe-not-listening-5062"} & set(
         listed)
+
+
+def test_a_colon_ends_the_clause_that_says_who_rejects(engine):
+    # "outbound to webex: the E rejects the INVITE" is not "webex rejects" (a certificate)
+    listed = [c.id for c in engine.diagnose("outbound to webex: the E rejects the INVITE from the C instantly. what "
+                                            "are the usual suspects").candidates]
+    assert listed and not any(c.startswith("tls-") for c in listed)

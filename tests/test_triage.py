@@ -489,3 +489,10 @@ def test_a_colon_ends_the_clause_that_says_who_rejects(engine):
     listed = [c.id for c in engine.diagnose("outbound to webex: the E rejects the INVITE from the C instantly. what "
                                             "are the usual suspects").candidates]
     assert listed and not any(c.startswith("tls-") for c in listed)
+
+
+def test_the_e_closing_once_it_has_webexs_certificate_names_the_checks_the_e_makes(engine):
+    listed = [c.id for c in engine.diagnose("the E itself resets the 5062 connection from the cloud right after it "
+                                            "receives webex's certificate. which E setting should I look at")
+              .candidates]
+    assert {"tls-expe-untrusted-webex-ca", "tls-wrong-verify-subject-name", "tls-inbound-mapping-off"} <= set(listed)

@@ -126,6 +126,8 @@ _BOTH_WAYS = re.compile(r"\b(?:both|either)\s+(?:ways|directions?)\b|\bin\s+and\
 
 # the writer does not know which direction fails: both directions' problems stay ("不确定是呼入还是呼出")
 _EITHER = re.compile(r"\b(?:inbound\s+or\s+outbound|outbound\s+or\s+inbound)\b|\bwhich\s+(?:direction|way)\b|"
+                     r"\b(?:coming\s+in|incoming)\s+or\s+(?:going\s+out|outgoing)\b|"
+                     r"\b(?:going\s+out|outgoing)\s+or\s+(?:coming\s+in|incoming)\b|"
                      r"呼入还是呼出|呼出还是呼入|哪个方向|哪一个方向|哪边的问题", re.I)
 
 

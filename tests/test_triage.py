@@ -435,6 +435,12 @@ def test_a_writer_who_does_not_know_the_direction_gets_both_directions(engine):
     assert not report.diagnoses and {"in-sip-destination-dns-unresolvable", "out-dns-override-missing"} <= listed
 
 
+def test_calls_coming_in_or_going_out_is_a_direction_not_known():
+    from matchers.where_it_fails import read_direction
+    assert read_direction("a DNS problem, not sure if it's for calls coming in or going out") == (None, True)
+    assert read_direction("calls coming in from webex fail") == (Section.INBOUND, False)
+
+
 def test_how_sure_the_writer_is_names_no_entry(engine):
     # "not sure which direction": the pairs of 不确定 are no entry's wording (they matched a how-to's once)
     report = engine.diagnose("5062 端口是不是被挡了？不确定是哪个方向。")

@@ -42,7 +42,11 @@ _ASKS_CAUSES = re.compile(
 # every way of asking for the causes holds one of these (a cheap test before the long pattern)
 _CAUSE_CUE = re.compile("what|usual|common|typical|possible|likely|probable|known|where|idea|how|which|fail|point|mean|"
                         "next|any|原因|可能|从哪|排查|回事")
-_ASKS_HOW_FOLDED = re.compile(ocr_fold(_ASKS_HOW.pattern))
+# the same in Chinese: "怎么用", "怎么抓", "在哪里点", "一步步": how to do it, not what went wrong ("怎么回事")
+_ASKS_HOW_ZH = re.compile(r"(?:怎么|怎样|如何)[^，。？！?!,]{0,16}?"
+                          r"(?:用|做|配|设置|设|操作|抓|开|看|查|测试|导出|打开|使用|启用|解码|走)|"
+                          r"在哪(?:里|儿)?(?:点|找|看|设置|配|开)|哪里可以|步骤|一步步|流程")
+_ASKS_HOW_FOLDED = re.compile(ocr_fold(_ASKS_HOW.pattern) + "|" + _ASKS_HOW_ZH.pattern)
 _QUESTION_FOLDED = re.compile(ocr_fold(_QUESTION.pattern))
 
 

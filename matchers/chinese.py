@@ -53,7 +53,8 @@ GLOSSARY: dict[str, str] = {
     "预加载sip路由": "preloaded sip routes",
     "预加载的sip路由": "preloaded sip routes", "路由头": "route header", "route头": "route header",
     "呼叫策略": "call policy", "未找到": "not found", "禁止": "forbidden", "集群完全限定域名": "cluster fqdn",
-    "集群fqdn": "cluster fqdn", "拨号方案": "dial plan", "定位": "locate", "检查模式": "check pattern",
+    "集群fqdn": "cluster fqdn", "拨号方案": "dial plan", "定位": "locate", "工具": "tool", "别名": "alias",
+    "检查模式": "check pattern",
     # ringing, answer, media
     "两个来电通知": "two notifications", "两个通知": "two notifications", "两个来电": "two notifications",
     "参数保留": "parameter preservation", "远程设备": "remote device", "最大传入消息大小": "max incoming message size",

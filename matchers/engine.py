@@ -278,8 +278,8 @@ class Engine:
             window = [*enumerate(doc.lines[:head]), *enumerate(doc.lines[n - PROSE_TAIL:], n - PROSE_TAIL)]
         prose_lines = [(i, line) for i, line in window if is_prose(line)]
         prose = Prose.from_lines([line for _, line in prose_lines], [i for i, _ in prose_lines], self.phrases)
-        for phrase in prose.translated - self._problem_phrases:
-            del prose.matched[phrase]
+        for phrase in prose.translated - self._problem_phrases if not prose.asks_how else ():
+            del prose.matched[phrase]   # a how-to's terms in a Chinese question answer it when it asks how
         other = non_webex_context(doc, group_hits, prose.tokens)
         stated = stated_context(text for _, text in prose.lines)
         if stated and not set(group_hits.get("webex_marker", ())) - {i for i, _ in prose_lines}:

@@ -73,3 +73,13 @@ def test_a_chinese_question_says_the_english_phrases_of_a_problem_not_of_a_how_t
     # the terms read in English say the problem's phrases; the reassured clause (subject name "is right") does not
     report = engine.diagnose("TLS 验证主题名称是对的，可是 TLS 验证入站映射没开，Webex 连接没有被映射到 DNS 区域")
     assert [d.entry.id for d in report.diagnoses][:1] == ["tls-inbound-mapping-off"]
+
+
+@pytest.mark.parametrize(("text", "answer"), [
+    ("Expressway-C 上的“定位”工具怎么用？我想不打真实呼叫，就测试一个别名能不能路由到 CUCM 的邻居区域。",
+     "tool-locate"),
+    ("怎样在 Expressway 上抓取带 tcpdump 的诊断日志？E 和 C 需要同时抓吗？", "tool-diagnostic-logging"),
+])
+def test_a_chinese_question_that_asks_how_gets_the_how_to(engine, text, answer):
+    # asked how ("怎么用", "怎样…抓取"), the English of its terms says the how-to's phrases too
+    assert [d.entry.id for d in engine.diagnose(text).diagnoses][:1] == [answer]

@@ -56,7 +56,7 @@ GLOSSARY: dict[str, str] = {
     "集群fqdn": "cluster fqdn", "拨号方案": "dial plan", "定位": "locate", "工具": "tool", "别名": "alias",
     "检查模式": "check pattern",
     # ringing, answer, media
-    "两个来电通知": "two notifications", "两个通知": "two notifications", "两个来电": "two notifications",
+    "两个来电通知": "two call notifications", "两个通知": "two notifications", "两个来电": "two call notifications",
     "参数保留": "parameter preservation", "远程设备": "remote device", "最大传入消息大小": "max incoming message size",
     "传入消息": "incoming message", "编解码": "codec", "没有声音": "no audio", "听不到": "no audio",
     "无声音": "no audio", "单向音频": "one way audio", "媒体端口": "media ports", "掉线": "drops", "断开": "disconnect",

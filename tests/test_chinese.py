@@ -83,3 +83,9 @@ def test_a_chinese_question_says_the_english_phrases_of_a_problem_not_of_a_how_t
 def test_a_chinese_question_that_asks_how_gets_the_how_to(engine, text, answer):
     # asked how ("怎么用", "怎样…抓取"), the English of its terms says the how-to's phrases too
     assert [d.entry.id for d in engine.diagnose(text).diagnoses][:1] == [answer]
+
+
+def test_two_call_notifications_in_chinese_say_the_double_toast(engine):
+    report = engine.diagnose("用户反映同一个呼叫在 Webex 应用里弹出两个来电通知,一个好像是从远程设备那边过来的。"
+                             "应该检查哪个区域的设置?")
+    assert [d.entry.id for d in report.diagnoses][:1] == ["in-double-toast-param-preservation"]
